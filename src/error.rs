@@ -1,0 +1,165 @@
+//! The crate's one error type.
+//!
+//! Every variant carries what a user needs to act on it: the file (and line) for input, the
+//! position for a query, the directory for an index.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in ofsted-search.
+///
+/// `Error` is `Send + Sync + 'static`, so it crosses threads and boxes into
+/// `Box<dyn std::error::Error + Send + Sync>`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or directory could not be read or written.
+    #[error("{}: {action}: {source}", path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// What was being done ("cannot read report").
+        action: &'static str,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A report path is a directory.
+    #[error("{}: is a directory, not a report file (pass the files inside it)", path.display())]
+    IsDirectory {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The input has no text at all.
+    #[error("{input}: the input is empty; give the text of an Ofsted report")]
+    EmptyInput {
+        /// The input's name (usually its path).
+        input: String,
+    },
+    /// The input is not text.
+    #[error("{input}: looks like a binary file ({reason} at byte {offset}); convert the report to text first")]
+    BinaryInput {
+        /// The input's name.
+        input: String,
+        /// Why it looks binary.
+        reason: &'static str,
+        /// Byte offset of the evidence, starting at 0.
+        offset: usize,
+    },
+    /// The input is bigger than the configured maximum.
+    #[error("{input}: the input is {size} bytes, over the limit of {limit} bytes; split it or raise the limit")]
+    InputTooLarge {
+        /// The input's name.
+        input: String,
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A query could not be parsed or is too complex.
+    #[error("{0}")]
+    Query(#[from] QueryError),
+    /// A value (grade, area, kind, date, theme) could not be parsed.
+    #[error("{0}")]
+    Value(#[from] ParseValueError),
+    /// A user data file (taxonomy, vocabulary, manifest) is invalid.
+    #[error("{input}: {location}: {message}")]
+    Config {
+        /// The file or input name.
+        input: String,
+        /// Where in it ("line 4", "theme 'neglect'").
+        location: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// The index was built by a different version of the schema.
+    #[error("{}: index schema version {found}, this build reads version {expected}; delete the directory and rebuild the index", path.display())]
+    SchemaVersion {
+        /// The index directory.
+        path: PathBuf,
+        /// The version found on disk.
+        found: String,
+        /// The version this build writes.
+        expected: u32,
+    },
+    /// Another writer holds the index.
+    #[error("{}: the index is locked by another writer; wait for it to finish or close it", path.display())]
+    IndexLocked {
+        /// The index directory.
+        path: PathBuf,
+    },
+    /// The search engine reported an error.
+    #[error("{}: index error: {message}", path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "in-memory index".into()))]
+    Index {
+        /// The index directory, when on disk.
+        path: Option<PathBuf>,
+        /// The engine's message.
+        message: String,
+    },
+    /// No paragraph has the given id.
+    #[error("no paragraph with id '{0}' in the index")]
+    NotFound(String),
+}
+
+/// Where and why a query could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("query error at character {position}: {reason} (query: {query:?}); use lenient mode to accept raw input")]
+pub struct QueryError {
+    /// The query text.
+    pub query: String,
+    /// Character offset of the problem in the query, starting at 0.
+    pub position: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// A string that is not a valid value of a typed field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseValueError {
+    kind: &'static str,
+    value: String,
+    expected: &'static [&'static str],
+}
+
+impl ParseValueError {
+    pub(crate) fn new(kind: &'static str, value: &str, expected: &'static [&'static str]) -> Self {
+        ParseValueError {
+            kind,
+            value: value.to_string(),
+            expected,
+        }
+    }
+
+    /// The rejected text.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Display for ParseValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "'{}' is not a valid {}; expected one of: {}",
+            self.value,
+            self.kind,
+            self.expected.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for ParseValueError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_send_sync_static() {
+        fn assert_traits<T: Send + Sync + 'static + std::error::Error>() {}
+        assert_traits::<Error>();
+    }
+}
