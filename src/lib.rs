@@ -2,6 +2,7 @@
 //! services, answering with ranked paragraphs that carry citations.
 #![warn(missing_docs)]
 
+pub mod citation;
 pub mod error;
 pub mod ingest;
 pub mod model;

@@ -6,7 +6,7 @@
 //!    binary input.
 //! 2. [`normalise`]: strips conversion debris (HTML, markdown, LaTeX, bullet glyphs, footnote
 //!    markers, page furniture) and classifies each line.
-//! 3. [`report`]: reads the report's metadata from its own text.
+//! 3. [`report`] (with [`judgement`]): reads the report's metadata from its own text.
 //! 4. [`chunk`]: cuts the body into numbered paragraphs (or unnumbered blocks), each with its
 //!    section, judgement area and grade.
 //! 5. [`themes`]: tags each paragraph with the topics of a [`Taxonomy`].
@@ -15,6 +15,7 @@
 
 pub mod chunk;
 pub mod decode;
+pub mod judgement;
 pub mod normalise;
 pub mod report;
 pub mod themes;
@@ -198,8 +199,8 @@ impl Ingester {
         let mut warnings = Vec::new();
         let text = decode::decode(bytes, input, &mut warnings)?;
         let lines = normalise::normalise(&text);
-        let mut report = report::parse_report(&lines, &text, overrides);
-        let mut paragraphs = chunk::chunk(&lines, &mut report, input, &mut warnings);
+        let report = report::parse_report(&lines, overrides, input, &mut warnings);
+        let mut paragraphs = chunk::chunk(&lines, &report, input, &mut warnings);
         for p in &mut paragraphs {
             p.themes = self.taxonomy.tag(&p.text, &p.section);
         }

@@ -1,36 +1,577 @@
-//! Report metadata read from the text itself. (Being written.)
+//! Report metadata read from the report's own text: authority, kind, title, dates, overall
+//! judgement and area judgements. Nothing here looks at the file name; where the text is silent
+//! the field stays empty, and [`ReportOverrides`] (e.g. from a manifest) can supply it.
 
-use super::normalise::Line;
-use crate::model::{Report, ReportKind};
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-/// Metadata that a manifest supplies where the text is silent.
+use super::judgement::{area_in, grade_in, grade_only, heading_judgement, table_row};
+use super::normalise::{Line, LineKind};
+use super::Warning;
+use crate::model::{Area, Date, Grade, Report, ReportKind};
+
+/// Metadata supplied from outside the text, e.g. from a manifest. Every field that is set
+/// replaces what the text says (or fills what it does not say).
+///
+/// ```
+/// use ofsted_search::ingest::{Ingester, ReportOverrides};
+/// let overrides = ReportOverrides { year: Some(2018), ..Default::default() };
+/// let parsed = Ingester::new().ingest_bytes_with(
+///     b"Ofsted looks at Sheffield's improvement work\n\nInspectors saw effective work.\n",
+///     "news.txt",
+///     &overrides,
+/// )?;
+/// assert_eq!(parsed.report.year, Some(2018));
+/// # Ok::<(), ofsted_search::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportOverrides {
     /// The authority's official name.
     pub authority: Option<String>,
+    /// The kind of document.
+    pub kind: Option<ReportKind>,
+    /// The title.
+    pub title: Option<String>,
+    /// First day of the inspection.
+    pub inspection_start: Option<Date>,
+    /// Last day of the inspection.
+    pub inspection_end: Option<Date>,
+    /// Publication date.
+    pub published: Option<Date>,
+    /// The citation year (defaults to the year of `inspection_end`).
+    pub year: Option<u16>,
+    /// The overall judgement.
+    pub overall_grade: Option<Grade>,
+    /// Area judgements, merged over those found in the text.
+    #[serde(default)]
+    pub judgements: BTreeMap<Area, Grade>,
 }
 
-/// Reads a report's metadata from its lines.
-pub fn parse_report(lines: &[Line], _text: &str, overrides: &ReportOverrides) -> Report {
-    let authority = overrides.authority.clone().unwrap_or_else(|| {
-        lines
-            .iter()
-            .find(|l| !l.text.is_empty())
-            .map(|l| l.text.clone())
-            .unwrap_or_default()
-    });
-    Report {
-        report_id: format!("{}/inspection", authority.to_lowercase().replace(' ', "-")),
-        authority,
-        kind: ReportKind::Inspection,
-        title: None,
-        inspection_start: None,
-        inspection_end: None,
-        published: None,
-        year: None,
-        published_year: None,
-        overall_grade: None,
-        judgements: Default::default(),
+/// Reads a report's metadata from its normalised lines.
+pub fn parse_report(
+    lines: &[Line],
+    overrides: &ReportOverrides,
+    input: &str,
+    warnings: &mut Vec<Warning>,
+) -> Report {
+    let text_lines: Vec<&Line> = lines.iter().filter(|l| l.kind == LineKind::Text).collect();
+    let head: Vec<&Line> = text_lines.iter().take(40).copied().collect();
+
+    let (kind, title_at) = detect_kind(&head);
+    let title = match (kind, title_at) {
+        (ReportKind::News, _) => head.first().map(|l| l.text.clone()),
+        (_, Some(at)) => Some(title_lines(&head, at)),
+        _ => None,
+    };
+    let authority = match title_at {
+        Some(at) if kind != ReportKind::News => authority_before(&head, at),
+        _ => None,
+    }
+    .or_else(|| authority_in_text(&text_lines));
+
+    let mut inspection = (None, None);
+    let mut published = None;
+    for l in &head {
+        let lower = l.text.to_lowercase();
+        if lower.starts_with("inspection date") || lower.starts_with("dates of inspection") {
+            let dates = dates_in(after_colon(&l.text));
+            inspection = (dates.iter().min().copied(), dates.iter().max().copied());
+        } else if lower.starts_with("report published")
+            || lower.starts_with("published")
+            || lower.starts_with("date of publication")
+        {
+            published = dates_in(after_colon(&l.text)).into_iter().next();
+        }
+    }
+
+    let overall_grade = overall_in(&head);
+    let judgements = judgements_in(lines, input, warnings);
+
+    let mut report = Report {
+        report_id: String::new(),
+        authority: authority.unwrap_or_default(),
+        kind,
+        title,
+        inspection_start: inspection.0,
+        inspection_end: inspection.1,
+        published,
+        year: inspection.1.map(Date::year),
+        published_year: published.map(Date::year),
+        overall_grade,
+        judgements,
+    };
+    apply_overrides(&mut report, overrides);
+    if report.authority.is_empty() {
+        warnings.push(Warning {
+            input: input.to_string(),
+            line: None,
+            message: "the text does not name the authority; supply it in a manifest".into(),
+        });
+        report.authority = "Unknown authority".into();
+    }
+    report.report_id = report_id(&report, lines);
+    report
+}
+
+fn apply_overrides(report: &mut Report, o: &ReportOverrides) {
+    if let Some(a) = &o.authority {
+        report.authority = a.clone();
+    }
+    if let Some(k) = o.kind {
+        report.kind = k;
+    }
+    if let Some(t) = &o.title {
+        report.title = Some(t.clone());
+    }
+    if o.inspection_start.is_some() {
+        report.inspection_start = o.inspection_start;
+    }
+    if o.inspection_end.is_some() {
+        report.inspection_end = o.inspection_end;
+        report.year = o.inspection_end.map(Date::year);
+    }
+    if o.published.is_some() {
+        report.published = o.published;
+        report.published_year = o.published.map(Date::year);
+    }
+    if o.year.is_some() {
+        report.year = o.year;
+    }
+    if o.overall_grade.is_some() {
+        report.overall_grade = o.overall_grade;
+    }
+    for (area, grade) in &o.judgements {
+        report.judgements.insert(*area, *grade);
+    }
+}
+
+/// The report's kind, and the index (in `head`) of the title line that shows it.
+fn detect_kind(head: &[&Line]) -> (ReportKind, Option<usize>) {
+    for (i, l) in head.iter().enumerate().take(20) {
+        let lower = l.text.to_lowercase();
+        if lower.starts_with("inspection of services for children")
+            || lower.starts_with("inspection of local authority children")
+            || lower.starts_with("inspection of children")
+            || lower.starts_with("review of the effectiveness of the local safeguarding")
+        {
+            return (ReportKind::Inspection, Some(i));
+        }
+        if lower.starts_with("focused visit to") || lower.starts_with("focused visit of") {
+            return (ReportKind::FocusedVisit, Some(i));
+        }
+        if lower.starts_with("monitoring visit to") || lower.starts_with("monitoring visit of") {
+            return (ReportKind::MonitoringVisit, Some(i));
+        }
+    }
+    (ReportKind::News, None)
+}
+
+/// The title: the title line and its wrapped continuations, up to the dates.
+fn title_lines(head: &[&Line], at: usize) -> String {
+    let mut parts = Vec::new();
+    for l in &head[at..] {
+        let lower = l.text.to_lowercase();
+        if lower.starts_with("inspection date")
+            || lower.starts_with("report published")
+            || lower.starts_with("dates of inspection")
+            || lower.starts_with("the overall judgement")
+            || parts.len() >= 6
+        {
+            break;
+        }
+        parts.push(l.text.as_str());
+    }
+    parts.join(" ")
+}
+
+/// The authority named above the title (the cover page), or in a visit's title.
+fn authority_before(head: &[&Line], at: usize) -> Option<String> {
+    let title = head[at].text.as_str();
+    let lower = title.to_lowercase();
+    for prefix in [
+        "focused visit to ",
+        "monitoring visit to ",
+        "focused visit of ",
+        "monitoring visit of ",
+    ] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            let end = rest.find(" children").unwrap_or(rest.len());
+            let name = &title[prefix.len()..prefix.len() + end];
+            let name = name.trim_end_matches("'s").trim_end_matches("’s").trim();
+            if !name.is_empty() {
+                return Some(name.to_string());
+            }
+        }
+    }
+    let cover: Vec<&str> = head[..at]
+        .iter()
+        .map(|l| l.text.as_str())
+        .filter(|t| !t.is_empty() && t.len() < 80 && !t.ends_with('.'))
+        .collect();
+    // The authority is the last cover line above the title (logos and running text come first).
+    cover.last().map(|s| s.to_string())
+}
+
+/// The authority a news-like text is about: the most mentioned "X Council" or the first
+/// capitalised place followed by a possessive in the title.
+fn authority_in_text(lines: &[&Line]) -> Option<String> {
+    let title = lines.first()?;
+    // "Ofsted looks at Sheffield's improvement work" / "Sheffields".
+    for word in title.text.split_whitespace() {
+        let w = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+        let base = w
+            .strip_suffix("'s")
+            .or_else(|| w.strip_suffix("’s"))
+            .or_else(|| w.strip_suffix('s').filter(|b| b.len() > 3 && w != "Ofsted"));
+        if let Some(base) = base {
+            if base.chars().next().is_some_and(char::is_uppercase) && base != "Ofsted" {
+                let count = lines.iter().filter(|l| l.text.contains(base)).count();
+                if count >= 2 {
+                    return Some(base.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn after_colon(text: &str) -> &str {
+    text.split_once(':').map(|(_, r)| r).unwrap_or(text)
+}
+
+/// Every date in a date line, with months and years carried from right to left, so that
+/// "19 November-11 December 2013 and 28 – 30 January 2014" gives four dates and
+/// "16 September  8 October 2014" (a dash lost in extraction) gives two.
+pub fn dates_in(text: &str) -> Vec<Date> {
+    let tokens: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_lowercase())
+        .collect();
+    let mut dates = Vec::new();
+    let (mut month, mut year): (Option<u8>, Option<u16>) = (None, None);
+    for t in tokens.iter().rev() {
+        if let Some(m) = month_number(t) {
+            month = Some(m);
+        } else if t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) {
+            year = t.parse().ok();
+        } else if let Some(day) = t
+            .trim_end_matches(|c: char| c.is_alphabetic())
+            .parse::<u8>()
+            .ok()
+            .filter(|_| t.len() <= 4)
+        {
+            if let (Some(m), Some(y)) = (month, year) {
+                if let Some(d) = Date::new(y, m, day) {
+                    dates.push(d);
+                }
+            }
+        }
+    }
+    dates.reverse();
+    dates
+}
+
+fn month_number(t: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    MONTHS
+        .iter()
+        .position(|m| *m == t || ((3..=4).contains(&t.len()) && m.starts_with(t)))
+        .map(|i| i as u8 + 1)
+}
+
+/// The overall judgement from the cover: "The overall judgement is requires improvement",
+/// "Children's services in X are inadequate", "Overall effectiveness: Good".
+fn overall_in(head: &[&Line]) -> Option<Grade> {
+    for (i, l) in head.iter().enumerate() {
+        let lower = l.text.to_lowercase().replace('’', "'");
+        if let Some(pos) = lower
+            .find("overall judgement is")
+            .or_else(|| lower.find("overall judgment is"))
+        {
+            return grade_in(&lower[pos..]);
+        }
+        if lower.starts_with("overall effectiveness") {
+            return grade_in(&lower).or_else(|| head.get(i + 1).and_then(|n| grade_only(&n.text)));
+        }
+        if (lower.starts_with("children's services in")
+            || lower.starts_with("childrens services in"))
+            && !lower.contains("because")
+        {
+            if let Some(g) = grade_in(&lower) {
+                return Some(g);
+            }
+        }
+    }
+    None
+}
+
+/// Area judgements from judgement headings in the body, the cover's judgement table, and, when
+/// the table lost its labels, the order of its grades.
+fn judgements_in(
+    lines: &[Line],
+    input: &str,
+    warnings: &mut Vec<Warning>,
+) -> BTreeMap<Area, Grade> {
+    let text: Vec<&Line> = lines.iter().filter(|l| l.kind == LineKind::Text).collect();
+    let mut table: BTreeMap<Area, (Grade, usize)> = BTreeMap::new();
+    let mut body: BTreeMap<Area, (Grade, usize)> = BTreeMap::new();
+    let mut unlabelled: Vec<Grade> = Vec::new();
+    let mut in_unlabelled_table = false;
+    for (i, l) in text.iter().enumerate() {
+        if let Some((area, grade)) = table_row(&l.text) {
+            table.entry(area).or_insert((grade, l.number));
+            continue;
+        }
+        let lower = l.text.to_lowercase();
+        if lower.contains("judgements on areas of the service") {
+            in_unlabelled_table = true;
+            continue;
+        }
+        if in_unlabelled_table {
+            if let Some(g) = grade_only(&l.text) {
+                unlabelled.push(g);
+                continue;
+            }
+            if l.text.split_whitespace().count() > 4 {
+                in_unlabelled_table = false;
+            }
+        }
+        if l.text.len() > 160 {
+            continue;
+        }
+        // A heading may be wrapped over two lines ("…that it requires" / "improvement").
+        let joined = match text.get(i + 1) {
+            Some(n) if n.number <= l.number + 1 && n.text.len() < 60 && starts_lower(&n.text) => {
+                format!("{} {}", l.text, n.text)
+            }
+            _ => l.text.clone(),
+        };
+        if let Some((area, grade)) = heading_judgement(&joined) {
+            body.entry(area).or_insert((grade, l.number));
+            continue;
+        }
+        // "Key judgement / Judgement grade" tables: an area label, then the grade alone.
+        if let Some(area) =
+            area_in(&joined).filter(|_| !joined.ends_with('.') && joined.len() < 120)
+        {
+            let next_grade = text[i + 1..]
+                .iter()
+                .take(3)
+                .find_map(|n| grade_only(&n.text).map(|g| (g, n.number)));
+            if let Some((grade, _)) = next_grade {
+                body.entry(area).or_insert((grade, l.number));
+            }
+        }
+    }
+    let mut out: BTreeMap<Area, Grade> = BTreeMap::new();
+    for (area, (grade, line)) in &table {
+        if let Some((body_grade, _)) = body.get(area) {
+            if body_grade != grade {
+                warnings.push(Warning {
+                    input: input.to_string(),
+                    line: Some(*line),
+                    message: format!(
+                        "the judgement table grades {area} {grade} but the body heading says {body_grade}; using the body"
+                    ),
+                });
+            }
+        }
+        out.insert(*area, *grade);
+    }
+    for (area, (grade, _)) in body {
+        out.insert(area, grade);
+    }
+    // A table whose labels were lost lists its grades in the framework's fixed order.
+    const ORDER: [Area; 5] = [
+        Area::HelpAndProtection,
+        Area::LookedAfter,
+        Area::Adoption,
+        Area::CareLeavers,
+        Area::Leadership,
+    ];
+    if unlabelled.len() == ORDER.len() {
+        for (area, grade) in ORDER.iter().zip(&unlabelled) {
+            out.entry(*area).or_insert(*grade);
+        }
+    }
+    out
+}
+
+fn starts_lower(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// `{authority-slug}/{year}-{kind}`; a report without a year gets a short hash of its text
+/// instead, so two undated documents of one authority do not collide.
+fn report_id(report: &Report, lines: &[Line]) -> String {
+    let kind = report.kind.as_str().replace('_', "-");
+    let slug = slug(&report.authority);
+    match report.year {
+        Some(y) => format!("{slug}/{y}-{kind}"),
+        None => {
+            let mut hash: u64 = 0xcbf29ce484222325;
+            for l in lines {
+                for b in l.text.bytes() {
+                    hash ^= u64::from(b);
+                    hash = hash.wrapping_mul(0x100000001b3);
+                }
+            }
+            format!("{slug}/{kind}-{:08x}", hash as u32)
+        }
+    }
+}
+
+/// Lowercase kebab-case: `Sheffield City Council` → `sheffield-city-council`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() && c != '\'' && c != '’' {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::normalise::normalise;
+
+    fn parse(text: &str) -> (Report, Vec<Warning>) {
+        let mut w = Vec::new();
+        let r = parse_report(
+            &normalise(text),
+            &ReportOverrides::default(),
+            "t.txt",
+            &mut w,
+        );
+        (r, w)
+    }
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn date_lines_of_every_shape() {
+        assert_eq!(
+            dates_in("16 September  8 October 2014"),
+            [d("2014-09-16"), d("2014-10-08")]
+        );
+        assert_eq!(
+            dates_in("19 November-11 December 2013 and 28 – 30 January 2014"),
+            [
+                d("2013-11-19"),
+                d("2013-12-11"),
+                d("2014-01-28"),
+                d("2014-01-30")
+            ]
+        );
+        assert_eq!(
+            dates_in("14 January 2014 – 5 February 2014"),
+            [d("2014-01-14"), d("2014-02-05")]
+        );
+        assert_eq!(dates_in("3rd Sept 2019"), [d("2019-09-03")]);
+        assert!(dates_in("31 February 2014").is_empty());
+    }
+
+    #[test]
+    fn cover_page_metadata() {
+        let (r, _) = parse(
+            "Metropolitan Borough of Rotherham\nInspection of services for children in need of help and\n\
+             protection, children looked after and care leavers\nInspection date: 16 September  8 October 2014\n\
+             Report published: 19 November 2014\nThe overall judgement is that childrens services are inadequate\n",
+        );
+        assert_eq!(r.authority, "Metropolitan Borough of Rotherham");
+        assert_eq!(r.kind, ReportKind::Inspection);
+        assert_eq!(r.inspection_start, Some(d("2014-09-16")));
+        assert_eq!(r.inspection_end, Some(d("2014-10-08")));
+        assert_eq!(r.published, Some(d("2014-11-19")));
+        assert_eq!((r.year, r.published_year), (Some(2014), Some(2014)));
+        assert_eq!(r.overall_grade, Some(Grade::Inadequate));
+        assert_eq!(
+            r.report_id,
+            "metropolitan-borough-of-rotherham/2014-inspection"
+        );
+        assert!(r.title.unwrap().ends_with("care leavers"));
+    }
+
+    #[test]
+    fn judgement_table_and_body_headings() {
+        let (r, w) = parse(
+            "X Council\nInspection of services for children in need of help and protection\n\
+             1. Children who need help and protection\t\tGood\n\
+             \t2.1 Adoption performance\tRequires improvement\n\
+             The effectiveness of the Local Safeguarding Children Board (LSCB) is good.\n\
+             The experiences and progress of children who need help and protection are inadequate\n",
+        );
+        assert_eq!(
+            r.judgements.get(&Area::Adoption),
+            Some(&Grade::RequiresImprovement)
+        );
+        assert_eq!(r.judgements.get(&Area::Lscb), Some(&Grade::Good));
+        // The body heading wins over the table, with a warning.
+        assert_eq!(
+            r.judgements.get(&Area::HelpAndProtection),
+            Some(&Grade::Inadequate)
+        );
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].line, Some(3));
+    }
+
+    #[test]
+    fn lost_table_labels_are_recovered_from_key_judgement_blocks() {
+        let (r, _) = parse(
+            "X Council\nInspection of services for children in need of help and protection\n\
+             Key judgement\n\nJudgement grade\n\nThe experiences and progress of children\nwho need help and protection\n\nInadequate\n\n\
+             The graded judgement for adoption performance is that it requires\nimprovement\n",
+        );
+        assert_eq!(
+            r.judgements.get(&Area::HelpAndProtection),
+            Some(&Grade::Inadequate)
+        );
+        assert_eq!(
+            r.judgements.get(&Area::Adoption),
+            Some(&Grade::RequiresImprovement)
+        );
+    }
+
+    #[test]
+    fn news_leaves_what_it_cannot_know_empty() {
+        let (r, _) = parse(
+            "Ofsted looks at Sheffields improvement work\n\nInspectors in Sheffield saw work.\n",
+        );
+        assert_eq!(r.kind, ReportKind::News);
+        assert_eq!(r.authority, "Sheffield");
+        assert_eq!(
+            (r.year, r.inspection_end, r.overall_grade),
+            (None, None, None)
+        );
+        assert!(r.report_id.starts_with("sheffield/news-"));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Sheffield City Council"), "sheffield-city-council");
+        assert_eq!(slug("Brighton & Hove"), "brighton-hove");
+        assert_eq!(slug("King's Lynn"), "kings-lynn");
     }
 }

@@ -1,0 +1,96 @@
+//! Reads Ofsted report files and prints their cited paragraphs as JSON Lines.
+//!
+//! ```text
+//! cargo run --release --example chunk -- corpus/sheffield-2014-inspection.txt
+//! cargo run --release --example chunk -- --reports corpus/*.txt
+//! ```
+//!
+//! Without `--reports`, one JSON object per paragraph: `id, report_id, authority, year, number,
+//! ordinal, section, area, grade, themes, text, citation`. With `--reports`, one object per
+//! report: `report_id, authority, kind, title, inspection_start, inspection_end, published,
+//! year, overall_grade, judgements`. Warnings go to stderr. A file that cannot be read (missing,
+//! a directory, empty, binary) stops the run with a message naming it and a non-zero exit.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use ofsted_search::ingest::Ingester;
+use serde_json::json;
+
+fn main() -> ExitCode {
+    let mut reports = false;
+    let mut files = Vec::new();
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--reports" => reports = true,
+            "-h" | "--help" => {
+                println!("usage: chunk [--reports] FILE...");
+                return ExitCode::SUCCESS;
+            }
+            _ if arg.starts_with("--") => {
+                eprintln!("chunk: unknown option {arg}; usage: chunk [--reports] FILE...");
+                return ExitCode::from(2);
+            }
+            _ => files.push(arg),
+        }
+    }
+    if files.is_empty() {
+        eprintln!("chunk: no input files; usage: chunk [--reports] FILE...");
+        return ExitCode::from(2);
+    }
+    match run(&files, reports) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("chunk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(files: &[String], reports: bool) -> Result<(), Box<dyn std::error::Error>> {
+    let ingester = Ingester::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for file in files {
+        let parsed = ingester.ingest_file(file)?;
+        for w in &parsed.warnings {
+            eprintln!("warning: {w}");
+        }
+        if reports {
+            let r = &parsed.report;
+            let value = json!({
+                "report_id": r.report_id,
+                "authority": r.authority,
+                "kind": r.kind,
+                "title": r.title,
+                "inspection_start": r.inspection_start,
+                "inspection_end": r.inspection_end,
+                "published": r.published,
+                "year": r.year,
+                "overall_grade": r.overall_grade,
+                "judgements": r.judgements,
+            });
+            writeln!(out, "{value}")?;
+        } else {
+            for p in &parsed.paragraphs {
+                let value = json!({
+                    "id": p.id,
+                    "report_id": p.report_id,
+                    "authority": p.authority,
+                    "year": p.year,
+                    "number": p.number,
+                    "ordinal": p.ordinal,
+                    "section": p.section,
+                    "area": p.area,
+                    "grade": p.grade,
+                    "themes": p.themes,
+                    "text": p.text,
+                    "citation": p.citation,
+                });
+                writeln!(out, "{value}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

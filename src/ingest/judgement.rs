@@ -1,0 +1,233 @@
+//! Recognising judgements in report lines: which area a heading or table row names, and which
+//! grade it gives. Shared by the metadata parser (front tables, headings) and the chunker
+//! (section grades), so both read a report the same way.
+
+use crate::model::{Area, Grade};
+
+/// The grade a phrase states, if exactly one grade is stated at its end or after "is"/"are".
+///
+/// Looks for the last grade phrase in the text; "requires improvement" and "require
+/// improvement" both count; an `adequate` inside `inadequate` does not.
+pub fn grade_in(text: &str) -> Option<Grade> {
+    let lower = normalise_words(text);
+    let mut best: Option<(usize, Grade)> = None;
+    let mut consider = |pos: Option<usize>, grade: Grade| {
+        if let Some(p) = pos {
+            if best.is_none_or(|(b, _)| p > b) {
+                best = Some((p, grade));
+            }
+        }
+    };
+    consider(find_word(&lower, "outstanding"), Grade::Outstanding);
+    // "not yet good" states the opposite of good.
+    let good = find_word(&lower, "good")
+        .filter(|&p| !lower[..p].ends_with("not ") && !lower[..p].ends_with("not yet "));
+    consider(good, Grade::Good);
+    consider(find_word(&lower, "inadequate"), Grade::Inadequate);
+    consider(find_word(&lower, "adequate"), Grade::Adequate);
+    consider(
+        find_word(&lower, "requires improvement"),
+        Grade::RequiresImprovement,
+    );
+    consider(
+        find_word(&lower, "require improvement"),
+        Grade::RequiresImprovement,
+    );
+    best.map(|(_, g)| g)
+}
+
+/// The grade when the whole text is just a grade ("Requires improvement", "Good").
+pub fn grade_only(text: &str) -> Option<Grade> {
+    let lower = normalise_words(text);
+    match lower.trim_end_matches('.') {
+        "outstanding" => Some(Grade::Outstanding),
+        "good" => Some(Grade::Good),
+        "requires improvement" | "requires improvement to be good" => {
+            Some(Grade::RequiresImprovement)
+        }
+        "inadequate" => Some(Grade::Inadequate),
+        "adequate" => Some(Grade::Adequate),
+        _ => None,
+    }
+}
+
+/// The judgement area a heading or table label names.
+///
+/// ```
+/// use ofsted_search::Area;
+/// use ofsted_search::ingest::judgement::area_in;
+/// assert_eq!(area_in("The experiences and progress of children who need help and protection are good"),
+///            Some(Area::HelpAndProtection));
+/// assert_eq!(area_in("2.1 Adoption performance"), Some(Area::Adoption));
+/// assert_eq!(area_in("Summary of findings"), None);
+/// ```
+pub fn area_in(text: &str) -> Option<Area> {
+    let lower = normalise_words(text);
+    let has = |p: &str| lower.contains(p);
+    if has("adoption performance") {
+        Some(Area::Adoption)
+    } else if has("care leavers") && !has("looked after and achieving") {
+        Some(Area::CareLeavers)
+    } else if has("looked after and achieving permanence")
+        || has("achieving permanence")
+        || has("children looked after")
+    {
+        Some(Area::LookedAfter)
+    } else if has("help and protection") {
+        Some(Area::HelpAndProtection)
+    } else if has("leadership, management and governance")
+        || has("leadership, management and")
+        || has("leadership and management")
+    {
+        Some(Area::Leadership)
+    } else if has("local safeguarding children board") || find_word(&lower, "lscb").is_some() {
+        Some(Area::Lscb)
+    } else {
+        None
+    }
+}
+
+/// A judgement stated by a heading: "The experiences and progress of children looked after and
+/// achieving permanence require improvement", "The graded judgement for adoption performance is
+/// that it is good", "The effectiveness of the LSCB is good", "Leadership, management and
+/// governance are good". Returns the area and the grade when both are stated.
+pub fn heading_judgement(text: &str) -> Option<(Area, Grade)> {
+    let lower = normalise_words(text);
+    // A judgement heading is a statement about the area, not a paragraph that mentions one.
+    if lower.len() > 200 || lower.ends_with('.') && lower.split(' ').count() > 25 {
+        return None;
+    }
+    let area = area_in(&lower)?;
+    let stated = lower.starts_with("the experiences and progress")
+        || lower.starts_with("the graded judg")
+        || lower.starts_with("the effectiveness of the")
+        || lower.starts_with("the local safeguarding children board is")
+        || lower.starts_with("the lscb is")
+        || lower.starts_with("leadership, management and governance")
+        || lower.starts_with("leadership and management");
+    if !stated {
+        return None;
+    }
+    Some((area, grade_in(&lower)?))
+}
+
+/// A front-page judgement table row: an area label and a grade separated by a tab
+/// ("2.1 Adoption performance\tRequires improvement").
+pub fn table_row(text: &str) -> Option<(Area, Grade)> {
+    let (label, grade) = text.rsplit_once('\t')?;
+    let grade = grade_only(grade.trim())?;
+    Some((area_in(label)?, grade))
+}
+
+/// Lowercases, straightens apostrophes and collapses whitespace (tabs included).
+fn normalise_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                '’' | '‘' => out.push('\''),
+                _ => out.extend(c.to_lowercase()),
+            }
+        }
+    }
+    out
+}
+
+/// Byte position of `phrase` in `text` as whole words.
+fn find_word(text: &str, phrase: &str) -> Option<usize> {
+    let mut last = None;
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(phrase) {
+        let start = from + pos;
+        let end = start + phrase.len();
+        let ok_before = start == 0 || !text.as_bytes()[start - 1].is_ascii_alphanumeric();
+        let ok_after = end == text.len() || !text.as_bytes()[end].is_ascii_alphanumeric();
+        if ok_before && ok_after {
+            last = Some(start);
+        }
+        from = start + 1;
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grades_in_phrases() {
+        assert_eq!(grade_in("are good"), Some(Grade::Good));
+        assert_eq!(
+            grade_in("require improvement"),
+            Some(Grade::RequiresImprovement)
+        );
+        assert_eq!(
+            grade_in(
+                "The graded judgement for adoption performance is that it requires\timprovement"
+            ),
+            Some(Grade::RequiresImprovement)
+        );
+        assert_eq!(
+            grade_in("The Local Safeguarding Children Board is inadequate"),
+            Some(Grade::Inadequate)
+        );
+        assert_eq!(
+            grade_in("The overall judgement is good."),
+            Some(Grade::Good)
+        );
+        assert_eq!(grade_in("Summary of findings"), None);
+        assert_eq!(
+            grade_in("requires improvement and is not yet good"),
+            Some(Grade::RequiresImprovement)
+        );
+        assert_eq!(
+            grade_only("Requires improvement"),
+            Some(Grade::RequiresImprovement)
+        );
+        assert_eq!(grade_only("Good practice"), None);
+    }
+
+    #[test]
+    fn judgement_headings_of_every_template() {
+        let cases = [
+            ("The experiences and progress of children who need help and protection are good", Area::HelpAndProtection, Grade::Good),
+            ("The experiences and progress of children looked after and achieving permanence require improvement", Area::LookedAfter, Grade::RequiresImprovement),
+            ("The graded judgment for adoption performance good", Area::Adoption, Grade::Good),
+            ("The graded judgement about the experience and progress of care leavers is that it is inadequate", Area::CareLeavers, Grade::Inadequate),
+            ("Leadership, management and governance are good", Area::Leadership, Grade::Good),
+            ("The effectiveness of the LSCB is good", Area::Lscb, Grade::Good),
+            ("The Local Safeguarding Children Board is inadequate", Area::Lscb, Grade::Inadequate),
+        ];
+        for (text, area, grade) in cases {
+            assert_eq!(heading_judgement(text), Some((area, grade)), "{text}");
+        }
+        assert_eq!(
+            heading_judgement("Leadership, management and governance"),
+            None
+        );
+        assert_eq!(
+            heading_judgement("An LSCB that is good coordinates the activity of partners."),
+            None
+        );
+    }
+
+    #[test]
+    fn table_rows() {
+        assert_eq!(
+            table_row("1. Children who need help and protection\tGood"),
+            Some((Area::HelpAndProtection, Grade::Good))
+        );
+        assert_eq!(
+            table_row("2.2 Experiences and progress of care leavers\tRequires improvement"),
+            Some((Area::CareLeavers, Grade::RequiresImprovement))
+        );
+        assert_eq!(
+            table_row("2. Children looked after and achieving permanence\tRequires improvement"),
+            Some((Area::LookedAfter, Grade::RequiresImprovement))
+        );
+        assert_eq!(table_row("Summary of key findings\t3"), None);
+    }
+}
