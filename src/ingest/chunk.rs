@@ -131,6 +131,16 @@ enum Part {
     Lscb,
 }
 
+/// Why the chunker is skipping lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exclusion {
+    /// A contents list. Its entries look like headings; `pending` says whether the last of
+    /// them starts an excluded section, which decides once prose begins.
+    Contents { pending: bool },
+    /// A section without paragraphs: statistics, grade definitions, end matter.
+    Section,
+}
+
 /// What a heading does to the chunker's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Heading {
@@ -154,7 +164,7 @@ struct Chunker<'r> {
     report: &'r Report,
     layout: Layout,
     part: Part,
-    excluded: bool,
+    exclusion: Option<Exclusion>,
     section: String,
     /// The judgement or report-wide heading the current sub-sections sit under.
     area_heading: Option<String>,
@@ -176,7 +186,7 @@ impl<'r> Chunker<'r> {
             } else {
                 Part::LocalAuthority
             },
-            excluded: false,
+            exclusion: None,
             section: report.title.clone().unwrap_or_default(),
             area_heading: None,
             area: None,
@@ -192,7 +202,7 @@ impl<'r> Chunker<'r> {
     }
 
     fn skipping(&self) -> bool {
-        self.part == Part::Cover || self.excluded
+        self.part == Part::Cover || self.exclusion.is_some()
     }
 
     fn run(&mut self, lines: &[Line], input: &str, warnings: &mut Vec<Warning>) {
@@ -220,7 +230,7 @@ impl<'r> Chunker<'r> {
                 if self.part == Part::Cover {
                     self.part = Part::LocalAuthority;
                 }
-                self.excluded = false;
+                self.exclusion = None;
                 self.last_number = Some(n);
                 self.open = Some(self.block(Some(n), rest, line));
                 gap = 0;
@@ -246,6 +256,10 @@ impl<'r> Chunker<'r> {
                 self.apply_heading(kind, heading_text);
                 gap = 0;
                 continue;
+            }
+            if let Some(Exclusion::Contents { pending }) = self.exclusion {
+                // The first prose after a contents list: the headings since then decide.
+                self.exclusion = pending.then_some(Exclusion::Section);
             }
             if self.skipping() {
                 gap = 0;
@@ -333,7 +347,7 @@ impl<'r> Chunker<'r> {
                 }
             }
         }
-        if self.layout.wrapped {
+        if self.layout.wrapped && !known_heading(text) {
             // In wrapped text a heading is a short line: the next word would have fitted.
             let next = lines[at + 1..]
                 .iter()
@@ -343,7 +357,10 @@ impl<'r> Chunker<'r> {
             if !short && !next_blank {
                 return None;
             }
-            if let Some(n) = next.filter(|n| !n.is_blank()) {
+            // A lowercase line right below continues the sentence, unless the candidate is a
+            // very short line standing after a gap, as headings do.
+            let standalone = gap > 0 && line.raw_len * 2 <= self.layout.width;
+            if let Some(n) = next.filter(|n| !n.is_blank() && !standalone) {
                 if n.indent == 0 && starts_lowercase(&n.text) && n.text.len() >= 60 {
                     return None;
                 }
@@ -355,27 +372,11 @@ impl<'r> Chunker<'r> {
     fn classify(&self, text: &str, lines: &[Line], next: usize, md_level: Option<u8>) -> Heading {
         let lower = text.to_lowercase().replace('’', "'");
         let bare = strip_section_prefix(&lower);
-        const IGNORE: &[&str] = &[
-            "key judgement",
-            "judgement grade",
-            "key judgment",
-            "judgment grade",
-        ];
+
         if IGNORE.contains(&bare) {
             return Heading::Ignore;
         }
-        const EXCLUDED: &[&str] = &[
-            "contents",
-            "information about this local authority area",
-            "information about this inspection",
-            "what the inspection judgements mean",
-            "what the inspection judgments mean",
-            "the inspection team",
-            "inspection team",
-            "glossary",
-            "annex",
-            "appendix",
-        ];
+
         if EXCLUDED.iter().any(|p| bare.starts_with(p)) {
             return Heading::Excluded;
         }
@@ -398,20 +399,7 @@ impl<'r> Chunker<'r> {
         {
             return Heading::LscbPart(None);
         }
-        const REPORT_WIDE: &[&str] = &[
-            "summary of key findings",
-            "summary of findings",
-            "executive summary",
-            "summary for children and young people",
-            "what does the local authority need to improve",
-            "recommendations",
-            "the local authority's strengths",
-            "the local authoritys strengths",
-            "the local authority has the following strengths",
-            "progress since the last inspection",
-            "inspection judgements about the local authority",
-            "inspection judgments about the local authority",
-        ];
+
         if REPORT_WIDE.iter().any(|p| bare.starts_with(p)) {
             return if self.part == Part::Lscb {
                 Heading::Sub
@@ -446,11 +434,24 @@ impl<'r> Chunker<'r> {
                 if self.part == Part::Cover {
                     self.part = Part::LocalAuthority;
                 }
-                self.excluded = true;
+                self.exclusion = match self.exclusion {
+                    _ if text.to_lowercase().starts_with("contents") => {
+                        Some(Exclusion::Contents { pending: false })
+                    }
+                    Some(Exclusion::Contents { .. }) => Some(Exclusion::Contents { pending: true }),
+                    _ => Some(Exclusion::Section),
+                };
             }
             Heading::LocalAuthorityPart => {
+                // End matter repeats "The local authority" as a sub-heading of the grade
+                // definitions; only a numbered part heading ends an excluded section.
+                if self.exclusion == Some(Exclusion::Section)
+                    && !text.to_lowercase().starts_with("section")
+                {
+                    return;
+                }
                 self.part = Part::LocalAuthority;
-                self.excluded = false;
+                self.end_exclusion();
                 self.area_heading = None;
                 self.area = None;
                 self.grade = self.report.overall_grade;
@@ -461,7 +462,7 @@ impl<'r> Chunker<'r> {
                     return;
                 }
                 self.part = Part::Lscb;
-                self.excluded = false;
+                self.end_exclusion();
                 self.area_heading = Some(text.clone());
                 self.area = Some(Area::Lscb);
                 self.grade = grade.or_else(|| report_grade(Area::Lscb));
@@ -470,7 +471,7 @@ impl<'r> Chunker<'r> {
                 if self.part == Part::Cover {
                     self.part = Part::LocalAuthority;
                 }
-                self.excluded = false;
+                self.end_exclusion();
                 self.area_heading = Some(text.clone());
                 self.area = None;
                 self.grade = self.report.overall_grade;
@@ -479,13 +480,13 @@ impl<'r> Chunker<'r> {
                 if self.part == Part::Cover {
                     return;
                 }
-                self.excluded = false;
+                self.end_exclusion();
                 self.area_heading = Some(text.clone());
                 self.area = Some(area);
                 self.grade = grade.or_else(|| report_grade(area));
             }
             Heading::Sub => {
-                if self.part == Part::Cover || self.excluded {
+                if self.skipping() {
                     // Sub-headings of a cover or an excluded section stay excluded.
                     self.section = text;
                     return;
@@ -495,6 +496,15 @@ impl<'r> Chunker<'r> {
         self.section = match (&kind, &self.area_heading) {
             (Heading::Sub, Some(parent)) if parent != &text => format!("{parent}: {text}"),
             _ => text,
+        };
+    }
+
+    /// A heading that starts a section with paragraphs: inside a contents list it is only an
+    /// entry, and the list ends at the first prose.
+    fn end_exclusion(&mut self) {
+        self.exclusion = match self.exclusion {
+            Some(Exclusion::Contents { .. }) => Some(Exclusion::Contents { pending: false }),
+            _ => None,
         };
     }
 
@@ -575,6 +585,55 @@ impl<'r> Chunker<'r> {
             self.out.push(block);
         }
     }
+}
+
+const IGNORE: &[&str] = &[
+    "key judgement",
+    "judgement grade",
+    "key judgment",
+    "judgment grade",
+];
+
+const EXCLUDED: &[&str] = &[
+    "contents",
+    "information about this local authority area",
+    "information about this inspection",
+    "what the inspection judgements mean",
+    "what the inspection judgments mean",
+    "the inspection team",
+    "inspection team",
+    "glossary",
+    "annex",
+    "appendix",
+];
+
+const REPORT_WIDE: &[&str] = &[
+    "summary of key findings",
+    "summary of findings",
+    "executive summary",
+    "summary for children and young people",
+    "what does the local authority need to improve",
+    "recommendations",
+    "the local authority's strengths",
+    "the local authoritys strengths",
+    "the local authority has the following strengths",
+    "progress since the last inspection",
+    "inspection judgements about the local authority",
+    "inspection judgments about the local authority",
+];
+
+/// Headings recognised by their wording, whatever their length.
+fn known_heading(text: &str) -> bool {
+    let lower = text.to_lowercase().replace('’', "'");
+    let bare = strip_section_prefix(&lower);
+    bare.starts_with("the graded judg")
+        || bare.starts_with("the experiences and progress")
+        || bare.starts_with("inspection judgement")
+        || bare.starts_with("inspection judgment")
+        || EXCLUDED
+            .iter()
+            .chain(REPORT_WIDE)
+            .any(|p| bare.starts_with(p))
 }
 
 /// `12. Text…` → (12, "Text…"). The text must start like a sentence.
