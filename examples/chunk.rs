@@ -8,37 +8,49 @@
 //! Without `--reports`, one JSON object per paragraph: `id, report_id, authority, year, number,
 //! ordinal, section, area, grade, themes, text, citation`. With `--reports`, one object per
 //! report: `report_id, authority, kind, title, inspection_start, inspection_end, published,
-//! year, overall_grade, judgements`. Warnings go to stderr. A file that cannot be read (missing,
+//! year, overall_grade, judgements`. `--manifest FILE` (TOML or JSON, see
+//! `ofsted_search::ingest::manifest`) supplies metadata a text does not state. Warnings go to
+//! stderr. A file that cannot be read (missing,
 //! a directory, empty, binary) stops the run with a message naming it and a non-zero exit.
 
 use std::io::Write;
 use std::process::ExitCode;
 
+use ofsted_search::ingest::manifest::Manifest;
 use ofsted_search::ingest::Ingester;
 use serde_json::json;
 
 fn main() -> ExitCode {
     let mut reports = false;
     let mut files = Vec::new();
-    for arg in std::env::args().skip(1) {
+    let mut manifest = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--reports" => reports = true,
+            "--manifest" => match args.next() {
+                Some(path) => manifest = Some(path),
+                None => {
+                    eprintln!("chunk: --manifest needs a file");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" => {
-                println!("usage: chunk [--reports] FILE...");
+                println!("usage: chunk [--reports] [--manifest FILE] FILE...");
                 return ExitCode::SUCCESS;
             }
             _ if arg.starts_with("--") => {
-                eprintln!("chunk: unknown option {arg}; usage: chunk [--reports] FILE...");
+                eprintln!("chunk: unknown option {arg}; usage: chunk [--reports] [--manifest FILE] FILE...");
                 return ExitCode::from(2);
             }
             _ => files.push(arg),
         }
     }
     if files.is_empty() {
-        eprintln!("chunk: no input files; usage: chunk [--reports] FILE...");
+        eprintln!("chunk: no input files; usage: chunk [--reports] [--manifest FILE] FILE...");
         return ExitCode::from(2);
     }
-    match run(&files, reports) {
+    match run(&files, reports, manifest.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("chunk: {e}");
@@ -47,12 +59,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(files: &[String], reports: bool) -> Result<(), Box<dyn std::error::Error>> {
+fn run(
+    files: &[String],
+    reports: bool,
+    manifest: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let ingester = Ingester::new();
+    let manifest = match manifest {
+        Some(path) => Manifest::from_path(path)?,
+        None => Manifest::default(),
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for file in files {
-        let parsed = ingester.ingest_file(file)?;
+        let parsed = ingester.ingest_file_with(file, &manifest.overrides_for(file))?;
         for w in &parsed.warnings {
             eprintln!("warning: {w}");
         }

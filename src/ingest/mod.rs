@@ -16,6 +16,7 @@
 pub mod chunk;
 pub mod decode;
 pub mod judgement;
+pub mod manifest;
 pub mod normalise;
 pub mod report;
 pub mod themes;
