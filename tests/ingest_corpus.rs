@@ -91,7 +91,8 @@ fn front_table_rows_are_not_paragraphs() {
 
 #[test]
 fn paragraphs_crossing_page_breaks_are_stitched() {
-    let cases: Vec<(&str, u32, Vec<(usize, &str)>)> = vec![
+    type Case = (&'static str, u32, Vec<(usize, &'static str)>);
+    let cases: Vec<Case> = vec![
         // Continuation after three blank lines starting with a bullet marker and a lowercase word.
         (SHEFFIELD, 9, vec![(61, "- 9."), (65, "- ")]),
         // Continuation without marker, lowercase.
