@@ -9,7 +9,8 @@ use crate::model::{Area, Grade};
 /// Looks for the last grade phrase in the text; "requires improvement" and "require
 /// improvement" both count; an `adequate` inside `inadequate` does not.
 pub fn grade_in(text: &str) -> Option<Grade> {
-    let lower = normalise_words(text);
+    // "Requires improvement to be good" (2018 framework) names one grade, not two.
+    let lower = normalise_words(text).replace("improvement to be good", "improvement");
     let mut best: Option<(usize, Grade)> = None;
     let mut consider = |pos: Option<usize>, grade: Grade| {
         if let Some(p) = pos {
@@ -66,11 +67,15 @@ pub fn area_in(text: &str) -> Option<Area> {
     let has = |p: &str| lower.contains(p);
     if has("adoption performance") {
         Some(Area::Adoption)
-    } else if has("care leavers") && !has("looked after and achieving") {
+    } else if has("care leavers")
+        && !has("looked after and achieving")
+        && !has("children in care and")
+    {
         Some(Area::CareLeavers)
     } else if has("looked after and achieving permanence")
         || has("achieving permanence")
         || has("children looked after")
+        || has("children in care")
     {
         Some(Area::LookedAfter)
     } else if has("help and protection") {
@@ -78,6 +83,7 @@ pub fn area_in(text: &str) -> Option<Area> {
     } else if has("leadership, management and governance")
         || has("leadership, management and")
         || has("leadership and management")
+        || has("impact of leaders")
     {
         Some(Area::Leadership)
     } else if has("local safeguarding children board") || find_word(&lower, "lscb").is_some() {
@@ -104,7 +110,8 @@ pub fn heading_judgement(text: &str) -> Option<(Area, Grade)> {
         || lower.starts_with("the local safeguarding children board is")
         || lower.starts_with("the lscb is")
         || lower.starts_with("leadership, management and governance")
-        || lower.starts_with("leadership and management");
+        || lower.starts_with("leadership and management")
+        || lower.starts_with("the impact of leaders");
     if !stated {
         return None;
     }
@@ -200,6 +207,9 @@ mod tests {
             ("Leadership, management and governance are good", Area::Leadership, Grade::Good),
             ("The effectiveness of the LSCB is good", Area::Lscb, Grade::Good),
             ("The Local Safeguarding Children Board is inadequate", Area::Lscb, Grade::Inadequate),
+            // The 2018 framework (ILACS) states grades after a colon and names areas anew.
+            ("The experiences and progress of children in care and care leavers: requires improvement to be good", Area::LookedAfter, Grade::RequiresImprovement),
+            ("The impact of leaders on social work practice with children and families: good", Area::Leadership, Grade::Good),
         ];
         for (text, area, grade) in cases {
             assert_eq!(heading_judgement(text), Some((area, grade)), "{text}");

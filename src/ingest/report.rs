@@ -86,6 +86,18 @@ pub fn parse_report(
         }
     }
 
+    if inspection.1.is_none()
+        && matches!(kind, ReportKind::FocusedVisit | ReportKind::MonitoringVisit)
+    {
+        // Visit letters state their dates in prose: "…the focused visit … on 3 and 4 April 2018".
+        if let Some(l) = head.iter().take(20).find(|l| {
+            let lower = l.text.to_lowercase();
+            lower.contains("visit") && !dates_in(&l.text).is_empty()
+        }) {
+            let dates = dates_in(&l.text);
+            inspection = (dates.iter().min().copied(), dates.iter().max().copied());
+        }
+    }
     let overall_grade = overall_in(&head);
     let judgements = judgements_in(lines, input, warnings);
 
@@ -154,6 +166,8 @@ fn detect_kind(head: &[&Line]) -> (ReportKind, Option<usize>) {
         if lower.starts_with("inspection of services for children")
             || lower.starts_with("inspection of local authority children")
             || lower.starts_with("inspection of children")
+            || (lower.starts_with("inspection of ")
+                && (lower.contains("children's services") || lower.contains("childrens services")))
             || lower.starts_with("review of the effectiveness of the local safeguarding")
         {
             return (ReportKind::Inspection, Some(i));
@@ -189,7 +203,16 @@ fn title_lines(head: &[&Line], at: usize) -> String {
 /// The authority named above the title (the cover page), or in a visit's title.
 fn authority_before(head: &[&Line], at: usize) -> Option<String> {
     let title = head[at].text.as_str();
-    let lower = title.to_lowercase();
+    let lower = title.to_lowercase().replace('’', "'");
+    // "Inspection of Sheffield local authority children's services" (2018 framework).
+    if let Some(rest) = lower.strip_prefix("inspection of ") {
+        if let Some(end) = rest.find(" local authority children") {
+            let name = title["inspection of ".len().."inspection of ".len() + end].trim();
+            if !name.is_empty() {
+                return Some(name.to_string());
+            }
+        }
+    }
     for prefix in [
         "focused visit to ",
         "monitoring visit to ",
@@ -566,6 +589,42 @@ mod tests {
             (None, None, None)
         );
         assert!(r.report_id.starts_with("sheffield/news-"));
+    }
+
+    #[test]
+    fn ilacs_reports_and_visit_letters() {
+        let (r, _) = parse(
+            "Inspection of Leeds local authority children's services\n\n\
+             Inspection dates: 14 January 2019 to 25 January 2019\n\n\
+             Judgement\tGrade\n\
+             The impact of leaders on social work practice with children and families\tOutstanding\n\
+             The experiences and progress of children in care and care leavers\tGood\n\
+             Overall effectiveness\tOutstanding\n",
+        );
+        assert_eq!(
+            (r.kind, r.authority.as_str()),
+            (ReportKind::Inspection, "Leeds")
+        );
+        assert_eq!(r.inspection_end, Some(d("2019-01-25")));
+        assert_eq!(r.overall_grade, Some(Grade::Outstanding));
+        assert_eq!(
+            r.judgements.get(&Area::Leadership),
+            Some(&Grade::Outstanding)
+        );
+        assert_eq!(r.judgements.get(&Area::LookedAfter), Some(&Grade::Good));
+        let (v, _) = parse(
+            "Focused visit to Sheffield children's services\n\n\
+             This letter summarises the findings of the focused visit to Sheffield children's services on 3 and 4 April 2018.\n",
+        );
+        assert_eq!(
+            (v.kind, v.authority.as_str()),
+            (ReportKind::FocusedVisit, "Sheffield")
+        );
+        assert_eq!(
+            (v.inspection_start, v.inspection_end),
+            (Some(d("2018-04-03")), Some(d("2018-04-04")))
+        );
+        assert_eq!(v.report_id, "sheffield/2018-focused-visit");
     }
 
     #[test]
