@@ -13,6 +13,7 @@
 //!
 //! [`Ingester`] runs them all.
 
+pub mod authorities;
 pub mod chunk;
 pub mod decode;
 pub mod judgement;
