@@ -42,7 +42,9 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -596,13 +598,22 @@ struct Matcher {
     terms: Vec<Vec<(u16, u16)>>,
     /// By vocabulary id: the phrase rules that start with that stem.
     phrases: Vec<Vec<PhraseRule>>,
-    /// Acronym (exact case) to its rules.
-    acronyms: HashMap<Box<str>, Vec<(u16, u16)>>,
+    /// Acronym (exact case) to its index in `acronym_rules`.
+    acronyms: HashMap<Box<str>, u32>,
+    /// By acronym index: the acronym rules.
+    acronym_rules: Vec<Vec<(u16, u16)>>,
+    /// Identifies the rules for the per-thread word cache; clones share it, as they share
+    /// the rules.
+    id: u64,
 }
 
 impl Matcher {
     fn build(themes: &[ThemeDef]) -> Matcher {
-        let mut m = Matcher::default();
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        let mut m = Matcher {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            ..Matcher::default()
+        };
         with_stems(|stems| {
             for (t, theme) in themes.iter().enumerate() {
                 let t = t as u16;
@@ -637,10 +648,12 @@ impl Matcher {
                         .strip_suffix('s')
                         .is_some_and(|singular| listed.contains(singular));
                     if !plural_of_listed && seen.insert(acronym.as_str()) {
-                        m.acronyms
-                            .entry(acronym.as_str().into())
-                            .or_default()
-                            .push((t, r as u16));
+                        let next = m.acronym_rules.len() as u32;
+                        let index = *m.acronyms.entry(acronym.as_str().into()).or_insert(next);
+                        if index == next {
+                            m.acronym_rules.push(Vec::new());
+                        }
+                        m.acronym_rules[index as usize].push((t, r as u16));
                     }
                 }
             }
@@ -683,18 +696,30 @@ impl Matcher {
     fn hits(&self, text: &str) -> Vec<Hit> {
         let mut ids: Vec<Option<u32>> = Vec::new();
         let mut hits = Vec::new();
-        with_stems(|stems| {
+        with_word_cache(self.id, |cache| {
             let mut lower = String::new();
             for_each_word(text, |word, _| {
-                if let Some(rules) = self.acronym_rules(word) {
-                    hits.extend(rules.iter().map(|&(theme, rule)| Hit {
-                        theme,
-                        kind: RuleKind::Acronym,
-                        rule,
-                    }));
+                let info = match cache.get(word) {
+                    Some(info) => *info,
+                    None => {
+                        let info = self.classify(word, &mut lower);
+                        if cache.len() >= WORD_CACHE_LIMIT {
+                            cache.clear();
+                        }
+                        cache.insert(word.into(), info);
+                        info
+                    }
+                };
+                if let Some(acronym) = info.acronym {
+                    hits.extend(self.acronym_rules[acronym as usize].iter().map(
+                        |&(theme, rule)| Hit {
+                            theme,
+                            kind: RuleKind::Acronym,
+                            rule,
+                        },
+                    ));
                 }
-                let stem = stems.stem(lowercase(word, &mut lower));
-                ids.push(self.vocab.get(stem).copied());
+                ids.push(info.vocab);
             });
         });
         for (i, id) in ids.iter().enumerate() {
@@ -721,14 +746,94 @@ impl Matcher {
         hits
     }
 
-    fn acronym_rules(&self, word: &str) -> Option<&Vec<(u16, u16)>> {
-        if self.acronyms.is_empty() || !word.chars().any(char::is_uppercase) {
-            return None;
+    /// What a word (as written) means to these rules: its stem's vocabulary id and its
+    /// acronym, if any.
+    fn classify(&self, word: &str, lower: &mut String) -> WordInfo {
+        let acronym = if word.chars().any(char::is_uppercase) {
+            self.acronyms.get(word).or_else(|| {
+                word.strip_suffix('s')
+                    .and_then(|singular| self.acronyms.get(singular))
+            })
+        } else {
+            None
+        };
+        let lower = lowercase(word, lower);
+        let vocab = with_stems(|stems| self.vocab.get(&*stems.stemmer.stem(lower)).copied());
+        WordInfo {
+            vocab,
+            acronym: acronym.copied(),
         }
-        self.acronyms.get(word).or_else(|| {
-            word.strip_suffix('s')
-                .and_then(|singular| self.acronyms.get(singular))
-        })
+    }
+}
+
+/// A word's meaning to one [`Matcher`], cached per thread.
+#[derive(Debug, Clone, Copy)]
+struct WordInfo {
+    vocab: Option<u32>,
+    acronym: Option<u32>,
+}
+
+/// Beyond this many distinct words the word cache is emptied, to bound its memory.
+const WORD_CACHE_LIMIT: usize = 200_000;
+
+type WordCache = HashMap<Box<str>, WordInfo, BuildHasherDefault<FxHasher>>;
+
+/// Runs `f` with this thread's cache of word meanings for the matcher `id`. Report text
+/// repeats a small vocabulary, so after warm-up a word costs one hash lookup instead of
+/// stemming and three lookups. The cache holds one matcher's words at a time; it is emptied
+/// when another matcher is used on the thread.
+fn with_word_cache<R>(id: u64, f: impl FnOnce(&mut WordCache) -> R) -> R {
+    thread_local! {
+        static WORDS: RefCell<(u64, WordCache)> = RefCell::new((0, WordCache::default()));
+    }
+    WORDS.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        if cell.0 != id {
+            cell.0 = id;
+            cell.1.clear();
+        }
+        f(&mut cell.1)
+    })
+}
+
+/// The Fx hash (as in rustc and Firefox): far faster than the default SipHash on the short
+/// words of the word cache. It is not resistant to deliberately colliding keys; the worst
+/// such input can do is slow tagging down, and the cache's size is bounded.
+#[derive(Debug, Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

@@ -310,3 +310,21 @@ fn corpus_lines_exercise_every_theme() {
         .collect();
     assert!(missing.is_empty(), "themes never tagged: {missing:?}");
 }
+
+/// The per-thread word cache belongs to one taxonomy at a time; switching must not leak one
+/// taxonomy's word meanings into another.
+#[test]
+fn alternating_taxonomies_on_one_thread_stay_separate() {
+    let default = Taxonomy::default();
+    let user = Taxonomy::from_toml_str(
+        "threshold = 1\n[[themes]]\nid = \"courts\"\nlabel = \"Courts\"\nterms = [\"court\"]\n",
+        "user.toml",
+    )
+    .unwrap();
+    let text = "The adoption panel sent the case to court.";
+    for _ in 0..3 {
+        assert_eq!(default.tag(text, ""), ["permanence-adoption"]);
+        assert_eq!(user.tag(text, ""), ["courts"]);
+        assert_eq!(default.clone().tag(text, ""), ["permanence-adoption"]);
+    }
+}
