@@ -19,7 +19,9 @@
 //! For each theme, a paragraph scores **2** for each distinct phrase or acronym found, **1** for
 //! each distinct term found and **1 more** for a term that occurs twice or more. The theme
 //! applies when the score reaches the taxonomy's threshold (2 in the default taxonomy: one
-//! phrase or acronym, two different terms, or one term used twice). The paragraph's section
+//! phrase or acronym, two different terms, or one term used twice), or the theme's own
+//! threshold where it sets one (the default taxonomy's `neglect` does: 1, since the word
+//! itself is decisive). The paragraph's section
 //! heading is weak evidence: if any of the theme's rules match the heading, the score gains 1,
 //! but only when the paragraph itself scored at least 1, so a heading alone never tags a
 //! paragraph. [`Taxonomy::explain`] shows the rules behind each score.
@@ -72,6 +74,10 @@ pub struct ThemeDef {
     /// Case-sensitive whole-word acronyms (an `s` plural also matches).
     #[serde(default)]
     pub acronyms: Vec<String>,
+    /// This theme's own threshold, for a theme whose single term is decisive (e.g. `1` for
+    /// neglect); by default, the taxonomy's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<u32>,
 }
 
 /// The file format of a taxonomy (TOML or JSON).
@@ -277,9 +283,14 @@ impl Taxonomy {
         self.themes.iter().find(|t| t.id == id)
     }
 
-    /// The score a theme needs to apply; see the [module docs](self) for scoring.
+    /// The score a theme needs to apply unless it sets its own ([`ThemeDef::threshold`]);
+    /// see the [module docs](self) for scoring.
     pub fn threshold(&self) -> u32 {
         self.threshold
+    }
+
+    fn threshold_of(&self, theme: usize) -> u32 {
+        self.themes[theme].threshold.unwrap_or(self.threshold)
     }
 
     /// The taxonomy as TOML, in the format [`Taxonomy::from_toml_str`] reads.
@@ -303,7 +314,7 @@ impl Taxonomy {
         let mut ids: Vec<String> = scores
             .iter()
             .enumerate()
-            .filter(|(_, s)| **s >= self.threshold)
+            .filter(|(i, s)| **s >= self.threshold_of(*i))
             .map(|(i, _)| self.themes[i].id.clone())
             .collect();
         ids.sort_unstable();
@@ -324,7 +335,7 @@ impl Taxonomy {
             .map(|(i, (score, evidence))| ThemeScore {
                 id: self.themes[i].id.clone(),
                 score,
-                applies: score >= self.threshold,
+                applies: score >= self.threshold_of(i),
                 evidence,
             })
             .collect()
@@ -405,6 +416,9 @@ fn validate_theme(theme: &ThemeDef) -> std::result::Result<(), String> {
         return Err(format!(
             "bad id '{id}': use lowercase letters, digits and single hyphens (kebab-case)"
         ));
+    }
+    if theme.threshold == Some(0) {
+        return Err("the threshold must be at least 1".into());
     }
     if theme.label.trim().is_empty() {
         return Err("the label is empty".into());

@@ -328,3 +328,14 @@ fn alternating_taxonomies_on_one_thread_stay_separate() {
         assert_eq!(default.clone().tag(text, ""), ["permanence-adoption"]);
     }
 }
+
+#[test]
+fn a_theme_may_set_its_own_threshold() {
+    // The default `neglect` theme needs one mention; other themes need two points.
+    assert_eq!(tags("Children who have experienced neglect."), ["neglect"]);
+    assert!(tags("Sufficiency is reviewed.").is_empty());
+    let toml = "[[themes]]\nid = \"x\"\nlabel = \"X\"\nterms = [\"y\"]\nthreshold = 0\n";
+    let (location, message) = config_error(Taxonomy::from_toml_str(toml, "t"));
+    assert_eq!(location, "theme 'x'");
+    assert!(message.contains("at least 1"), "{message}");
+}
