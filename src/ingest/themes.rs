@@ -47,7 +47,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
@@ -131,7 +131,8 @@ pub struct ThemeScore {
 pub struct Taxonomy {
     themes: Vec<ThemeDef>,
     threshold: u32,
-    matcher: Matcher,
+    /// Shared, so cloning a taxonomy (as every `Ingester::new` does) does not copy the rules.
+    matcher: Arc<Matcher>,
 }
 
 impl Default for Taxonomy {
@@ -265,7 +266,7 @@ impl Taxonomy {
                 ));
             }
         }
-        let matcher = Matcher::build(&file.themes);
+        let matcher = Arc::new(Matcher::build(&file.themes));
         Ok(Taxonomy {
             themes: file.themes,
             threshold: file.threshold,
