@@ -895,7 +895,7 @@ involved in the development of the service that supports them.\n";
         );
         assert_eq!(
             ps[1].id,
-            "metropolitan-borough-of-rotherham/2014-inspection/u2"
+            "rotherham-metropolitan-borough-council/2014-inspection/u2"
         );
     }
 

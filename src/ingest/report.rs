@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::authorities;
 use super::judgement::{area_in, grade_in, grade_only, heading_judgement, table_row};
 use super::normalise::{Line, LineKind};
 use super::Warning;
@@ -65,11 +66,27 @@ pub fn parse_report(
         (_, Some(at)) => Some(title_lines(&head, at)),
         _ => None,
     };
-    let authority = match title_at {
+    // The authority as the text names it, then its official name from the gazetteer, so that
+    // "Metropolitan Borough of Rotherham" and "Rotherham's children's services" meet.
+    let named = match title_at {
         Some(at) if kind != ReportKind::News => authority_before(&head, at),
         _ => None,
-    }
-    .or_else(|| authority_in_text(&text_lines));
+    };
+    let authority = match &named {
+        Some(name) => Some(
+            authorities::lookup(name).map_or_else(|| name.clone(), |a| a.official_name.clone()),
+        ),
+        None => {
+            let body: String = text_lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            authorities::find_in(&body)
+                .map(|a| a.official_name.clone())
+                .or_else(|| authority_in_text(&text_lines))
+        }
+    };
 
     let mut inspection = (None, None);
     let mut published = None;
@@ -237,8 +254,8 @@ fn authority_before(head: &[&Line], at: usize) -> Option<String> {
     cover.last().map(|s| s.to_string())
 }
 
-/// The authority a news-like text is about: the most mentioned "X Council" or the first
-/// capitalised place followed by a possessive in the title.
+/// The authority a news-like text is about when the gazetteer knows no name in it: the first
+/// capitalised word of the title in the possessive that the text mentions again.
 fn authority_in_text(lines: &[&Line]) -> Option<String> {
     let title = lines.first()?;
     // "Ofsted looks at Sheffield's improvement work" / "Sheffields".
@@ -523,7 +540,7 @@ mod tests {
              protection, children looked after and care leavers\nInspection date: 16 September  8 October 2014\n\
              Report published: 19 November 2014\nThe overall judgement is that childrens services are inadequate\n",
         );
-        assert_eq!(r.authority, "Metropolitan Borough of Rotherham");
+        assert_eq!(r.authority, "Rotherham Metropolitan Borough Council");
         assert_eq!(r.kind, ReportKind::Inspection);
         assert_eq!(r.inspection_start, Some(d("2014-09-16")));
         assert_eq!(r.inspection_end, Some(d("2014-10-08")));
@@ -532,7 +549,7 @@ mod tests {
         assert_eq!(r.overall_grade, Some(Grade::Inadequate));
         assert_eq!(
             r.report_id,
-            "metropolitan-borough-of-rotherham/2014-inspection"
+            "rotherham-metropolitan-borough-council/2014-inspection"
         );
         assert!(r.title.unwrap().ends_with("care leavers"));
     }
@@ -583,12 +600,17 @@ mod tests {
             "Ofsted looks at Sheffields improvement work\n\nInspectors in Sheffield saw work.\n",
         );
         assert_eq!(r.kind, ReportKind::News);
-        assert_eq!(r.authority, "Sheffield");
+        assert_eq!(r.authority, "Sheffield City Council");
         assert_eq!(
             (r.year, r.inspection_end, r.overall_grade),
             (None, None, None)
         );
-        assert!(r.report_id.starts_with("sheffield/news-"));
+        assert!(r.report_id.starts_with("sheffield-city-council/news-"));
+        // A place the gazetteer does not know still gives a name, from the title.
+        let (r, _) = parse(
+            "Ofsted looks at Atlantis's improvement work\n\nInspectors in Atlantis saw work.\n",
+        );
+        assert_eq!(r.authority, "Atlantis");
     }
 
     #[test]
@@ -603,7 +625,7 @@ mod tests {
         );
         assert_eq!(
             (r.kind, r.authority.as_str()),
-            (ReportKind::Inspection, "Leeds")
+            (ReportKind::Inspection, "Leeds City Council")
         );
         assert_eq!(r.inspection_end, Some(d("2019-01-25")));
         assert_eq!(r.overall_grade, Some(Grade::Outstanding));
@@ -618,13 +640,13 @@ mod tests {
         );
         assert_eq!(
             (v.kind, v.authority.as_str()),
-            (ReportKind::FocusedVisit, "Sheffield")
+            (ReportKind::FocusedVisit, "Sheffield City Council")
         );
         assert_eq!(
             (v.inspection_start, v.inspection_end),
             (Some(d("2018-04-03")), Some(d("2018-04-04")))
         );
-        assert_eq!(v.report_id, "sheffield/2018-focused-visit");
+        assert_eq!(v.report_id, "sheffield-city-council/2018-focused-visit");
     }
 
     #[test]
