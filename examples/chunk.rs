@@ -13,12 +13,14 @@
 //! stderr. A file that cannot be read (missing,
 //! a directory, empty, binary) stops the run with a message naming it and a non-zero exit.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
 use ofsted_search::ingest::manifest::Manifest;
 use ofsted_search::ingest::Ingester;
-use serde_json::json;
+use ofsted_search::{Area, Date, Grade, ReportKind};
+use serde::Serialize;
 
 fn main() -> ExitCode {
     let mut reports = false;
@@ -53,6 +55,12 @@ fn main() -> ExitCode {
     match run(&files, reports, manifest.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // A closed pipe (`chunk … | head`) is the reader's choice, not a failure.
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
             eprintln!("chunk: {e}");
             ExitCode::FAILURE
         }
@@ -78,39 +86,73 @@ fn run(
         }
         if reports {
             let r = &parsed.report;
-            let value = json!({
-                "report_id": r.report_id,
-                "authority": r.authority,
-                "kind": r.kind,
-                "title": r.title,
-                "inspection_start": r.inspection_start,
-                "inspection_end": r.inspection_end,
-                "published": r.published,
-                "year": r.year,
-                "overall_grade": r.overall_grade,
-                "judgements": r.judgements,
-            });
-            writeln!(out, "{value}")?;
+            let row = ReportRow {
+                report_id: &r.report_id,
+                authority: &r.authority,
+                kind: r.kind,
+                title: r.title.as_deref(),
+                inspection_start: r.inspection_start,
+                inspection_end: r.inspection_end,
+                published: r.published,
+                year: r.year,
+                overall_grade: r.overall_grade,
+                judgements: &r.judgements,
+            };
+            serde_json::to_writer(&mut out, &row)?;
+            writeln!(out)?;
         } else {
             for p in &parsed.paragraphs {
-                let value = json!({
-                    "id": p.id,
-                    "report_id": p.report_id,
-                    "authority": p.authority,
-                    "year": p.year,
-                    "number": p.number,
-                    "ordinal": p.ordinal,
-                    "section": p.section,
-                    "area": p.area,
-                    "grade": p.grade,
-                    "themes": p.themes,
-                    "text": p.text,
-                    "citation": p.citation,
-                });
-                writeln!(out, "{value}")?;
+                let row = ParagraphRow {
+                    id: &p.id,
+                    report_id: &p.report_id,
+                    authority: &p.authority,
+                    year: p.year,
+                    number: p.number,
+                    ordinal: p.ordinal,
+                    section: &p.section,
+                    area: p.area,
+                    grade: p.grade,
+                    themes: &p.themes,
+                    text: &p.text,
+                    citation: &p.citation,
+                };
+                serde_json::to_writer(&mut out, &row)?;
+                writeln!(out)?;
             }
         }
     }
     out.flush()?;
     Ok(())
+}
+
+/// One paragraph, with the fields in the documented order.
+#[derive(Serialize)]
+struct ParagraphRow<'a> {
+    id: &'a str,
+    report_id: &'a str,
+    authority: &'a str,
+    year: Option<u16>,
+    number: Option<u32>,
+    ordinal: u32,
+    section: &'a str,
+    area: Option<Area>,
+    grade: Option<Grade>,
+    themes: &'a [String],
+    text: &'a str,
+    citation: &'a str,
+}
+
+/// One report's metadata, with the fields in the documented order.
+#[derive(Serialize)]
+struct ReportRow<'a> {
+    report_id: &'a str,
+    authority: &'a str,
+    kind: ReportKind,
+    title: Option<&'a str>,
+    inspection_start: Option<Date>,
+    inspection_end: Option<Date>,
+    published: Option<Date>,
+    year: Option<u16>,
+    overall_grade: Option<Grade>,
+    judgements: &'a BTreeMap<Area, Grade>,
 }
