@@ -4,8 +4,12 @@
 
 pub mod citation;
 pub mod error;
+pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod query;
 
 pub use error::{Error, ParseValueError, QueryError, Result};
+pub use index::{IndexWriter, IndexedReport, SearchIndex};
 pub use model::{Area, Date, Grade, Paragraph, Report, ReportKind};
+pub use query::{Citation, FacetCounts, Hit, Operator, Query, SearchResults};

@@ -1,0 +1,200 @@
+//! The tantivy schema: which fields a paragraph document has, how each is analysed, and the
+//! version stamp that tells an index built by another schema apart.
+//!
+//! This module is private: the public API speaks in reports and paragraphs, never in fields.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::Index;
+
+use crate::error::{Error, Result};
+
+/// The version of the schema this build writes and reads. Bump it whenever a field, an
+/// analyzer or the stored document format changes, so old indexes are refused, not misread.
+pub(crate) const SCHEMA_VERSION: u32 = 1;
+
+/// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
+pub(crate) const META_FILE: &str = "ofsted-search.json";
+
+/// The name under which the English analyzer is registered with tantivy.
+pub(crate) const ANALYZER: &str = "ofsted_en";
+
+/// `doc_type` of paragraph documents.
+pub(crate) const DOC_PARAGRAPH: &str = "paragraph";
+/// `doc_type` of the one record document each report has (its metadata and content hash).
+pub(crate) const DOC_REPORT: &str = "report";
+
+/// Handles on every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// `paragraph` or `report`: report records share the index so that they are replaced in
+    /// the same commit as their paragraphs.
+    pub doc_type: Field,
+    /// The paragraph id (raw, indexed) for lookup.
+    pub id: Field,
+    /// The report id (raw, indexed) for replacement and deletion.
+    pub report_id: Field,
+    /// The paragraph text: English stemming, positions for phrases.
+    pub text: Field,
+    /// The section heading, analysed like the text, for heading boosts.
+    pub section: Field,
+    /// Facet fields: raw strings, indexed (filters are term queries) and fast (counts read
+    /// column ordinals instead of walking the term dictionary).
+    pub authority: Field,
+    /// The year as four digits, so that year filters are term lookups, not range scans.
+    pub year: Field,
+    /// The grade of the paragraph's section.
+    pub grade: Field,
+    /// Theme ids, one value per theme.
+    pub theme: Field,
+    /// The judgement area of the paragraph's section.
+    pub area: Field,
+    /// The report kind.
+    pub kind: Field,
+    /// The report's overall grade.
+    pub overall_grade: Field,
+    /// The stored JSON document: a [`Citation`](crate::query::Citation) for paragraphs, an
+    /// [`IndexedReport`](super::IndexedReport) for report records.
+    pub data: Field,
+}
+
+/// The facet fields, with the names counted by [`FacetCounts`](crate::query::FacetCounts).
+pub(crate) const COUNTED_FACETS: [&str; 5] = ["authority", "year", "grade", "theme", "area"];
+
+impl Fields {
+    fn from_schema(schema: &Schema) -> Result<Fields> {
+        let get = |name: &str| {
+            schema.get_field(name).map_err(|_| Error::Index {
+                path: None,
+                message: format!("the index has no field '{name}'; rebuild the index"),
+            })
+        };
+        Ok(Fields {
+            doc_type: get("doc_type")?,
+            id: get("id")?,
+            report_id: get("report_id")?,
+            text: get("text")?,
+            section: get("section")?,
+            authority: get("authority")?,
+            year: get("year")?,
+            grade: get("grade")?,
+            theme: get("theme")?,
+            area: get("area")?,
+            kind: get("kind")?,
+            overall_grade: get("overall_grade")?,
+            data: get("data")?,
+        })
+    }
+}
+
+/// Builds the schema.
+pub(crate) fn build_schema() -> Schema {
+    let mut b = Schema::builder();
+    let analysed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let facet = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic),
+        )
+        .set_fast("raw");
+    b.add_text_field("doc_type", STRING);
+    b.add_text_field("id", STRING);
+    b.add_text_field("report_id", STRING);
+    b.add_text_field("text", analysed.clone());
+    b.add_text_field("section", analysed);
+    for name in [
+        "authority",
+        "year",
+        "grade",
+        "theme",
+        "area",
+        "kind",
+        "overall_grade",
+    ] {
+        b.add_text_field(name, facet.clone());
+    }
+    b.add_bytes_field("data", STORED);
+    b.build()
+}
+
+/// The English analyzer of `text` and `section`: words split on non-alphanumerics, very long
+/// tokens (conversion debris) dropped, lowercased, Porter-stemmed.
+pub(crate) fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Registers the analyzer (tantivy does not persist tokenizers) and resolves the fields.
+pub(crate) fn prepare(index: &Index) -> Result<Fields> {
+    index.tokenizers().register(ANALYZER, analyzer());
+    Fields::from_schema(&index.schema())
+}
+
+/// The contents of [`META_FILE`].
+#[derive(Debug, Serialize, Deserialize)]
+struct Meta {
+    schema_version: u32,
+    format: String,
+}
+
+/// Writes [`META_FILE`] into `dir`.
+pub(crate) fn write_meta(dir: &Path) -> Result<()> {
+    let meta = Meta {
+        schema_version: SCHEMA_VERSION,
+        format: "ofsted-search index".into(),
+    };
+    let path = dir.join(META_FILE);
+    let json = serde_json::to_string_pretty(&meta).map_err(|e| Error::Index {
+        path: Some(dir.to_path_buf()),
+        message: e.to_string(),
+    })?;
+    std::fs::write(&path, json).map_err(|source| Error::Io {
+        path,
+        action: "cannot write the index's schema version file",
+        source,
+    })
+}
+
+/// Checks [`META_FILE`] in `dir`: missing, unreadable or another version is
+/// [`Error::SchemaVersion`].
+pub(crate) fn check_meta(dir: &Path) -> Result<()> {
+    let mismatch = |found: String| Error::SchemaVersion {
+        path: dir.to_path_buf(),
+        found,
+        expected: SCHEMA_VERSION,
+    };
+    let path = dir.join(META_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(mismatch(format!("unknown (no {META_FILE})")))
+        }
+        Err(source) => {
+            return Err(Error::Io {
+                path,
+                action: "cannot read the index's schema version file",
+                source,
+            })
+        }
+    };
+    match serde_json::from_str::<Meta>(&text) {
+        Ok(meta) if meta.schema_version == SCHEMA_VERSION => Ok(()),
+        Ok(meta) => Err(mismatch(meta.schema_version.to_string())),
+        Err(e) => Err(mismatch(format!("unreadable ({e})"))),
+    }
+}

@@ -1,0 +1,152 @@
+//! What a search returns: ranked [`Hit`]s, [`FacetCounts`] over the whole matching set, and
+//! the [`Citation`] of one paragraph. All serialise with serde.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Area, Grade, Paragraph, ReportKind};
+
+/// The answer to a [`Query`](super::Query).
+///
+/// Serialises as `{"total", "hits", "facets"}`, the JSON of the `search` example.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// How many paragraphs match, in all (not just this page).
+    pub total: u64,
+    /// The requested page of hits, best first.
+    pub hits: Vec<Hit>,
+    /// Counts per facet value over every matching paragraph (empty when facets were turned
+    /// off with [`Query::facets`](super::Query::facets)).
+    pub facets: FacetCounts,
+}
+
+/// One ranked paragraph.
+///
+/// Serialises with the keys `id, score, citation, authority, year, number, section, area,
+/// grade, themes, text, snippet`; enums use the spellings of [`crate::model`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// The paragraph's stable id, usable with
+    /// [`SearchIndex::paragraph`](crate::SearchIndex::paragraph).
+    pub id: String,
+    /// The BM25 score (0 when the query has no text, e.g. filters only).
+    pub score: f32,
+    /// A citation a reader can use to find the words in the published report.
+    pub citation: String,
+    /// The authority's official name.
+    pub authority: String,
+    /// The report's year.
+    pub year: Option<u16>,
+    /// The printed paragraph number, when the source kept it.
+    pub number: Option<u32>,
+    /// The heading of the paragraph's section.
+    pub section: String,
+    /// The judgement area of that section.
+    pub area: Option<Area>,
+    /// That section's grade.
+    pub grade: Option<Grade>,
+    /// Theme ids.
+    pub themes: Vec<String>,
+    /// The paragraph's whole text.
+    pub text: String,
+    /// The best-matching passage, with query words between the highlight markers (see
+    /// [`Query::highlight`](super::Query::highlight)). When nothing is highlighted (filters
+    /// only, or no query word in the text) it is the start of the text.
+    pub snippet: String,
+}
+
+impl Hit {
+    pub(crate) fn new(citation: Citation, score: f32, snippet: String) -> Hit {
+        let p = citation.paragraph;
+        Hit {
+            id: p.id,
+            score,
+            citation: p.citation,
+            authority: p.authority,
+            year: p.year,
+            number: p.number,
+            section: p.section,
+            area: p.area,
+            grade: p.grade,
+            themes: p.themes,
+            text: p.text,
+            snippet,
+        }
+    }
+}
+
+/// Everything the index knows about one paragraph: the paragraph as ingested and the report
+/// facts a citation or a filter needs.
+///
+/// Its [`Display`](fmt::Display) is the citation line
+/// (`Sheffield City Council, Ofsted inspection of children's services (2014), para 41`, as the
+/// chunker wrote it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    /// The paragraph, exactly as it was ingested.
+    pub paragraph: Paragraph,
+    /// The kind of report it comes from.
+    pub kind: ReportKind,
+    /// That report's overall grade.
+    pub overall_grade: Option<Grade>,
+}
+
+impl fmt::Display for Citation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.paragraph.citation)
+    }
+}
+
+/// Number of matching paragraphs per facet value, over the whole matching set.
+///
+/// Keys are the values' machine spellings (`requires_improvement`, `help_and_protection`,
+/// `2014`, theme ids, authority names); values with no match are absent. Paragraphs without
+/// a value for a facet (an ungraded section, say) are not counted in that facet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCounts {
+    /// Per authority name.
+    pub authority: BTreeMap<String, u64>,
+    /// Per year (`"2014"`).
+    pub year: BTreeMap<String, u64>,
+    /// Per section grade.
+    pub grade: BTreeMap<String, u64>,
+    /// Per theme id (a paragraph with two themes counts in both).
+    pub theme: BTreeMap<String, u64>,
+    /// Per judgement area.
+    pub area: BTreeMap<String, u64>,
+}
+
+impl FacetCounts {
+    /// The counts of one facet (`"authority"`, `"year"`, `"grade"`, `"theme"` or `"area"`),
+    /// or `None` for another name.
+    pub fn facet(&self, name: &str) -> Option<&BTreeMap<String, u64>> {
+        match name {
+            "authority" => Some(&self.authority),
+            "year" => Some(&self.year),
+            "grade" => Some(&self.grade),
+            "theme" => Some(&self.theme),
+            "area" => Some(&self.area),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn facet_mut(&mut self, name: &str) -> Option<&mut BTreeMap<String, u64>> {
+        match name {
+            "authority" => Some(&mut self.authority),
+            "year" => Some(&mut self.year),
+            "grade" => Some(&mut self.grade),
+            "theme" => Some(&mut self.theme),
+            "area" => Some(&mut self.area),
+            _ => None,
+        }
+    }
+
+    /// A facet's values, most frequent first (ties in key order).
+    pub fn ranked(counts: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = counts.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v
+    }
+}

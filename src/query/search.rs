@@ -1,0 +1,633 @@
+//! Running a [`Query`]: the parsed text becomes tantivy term, phrase and boolean queries
+//! (analysed like the indexed text), filters become constant-score term sets, and one pass
+//! collects the top hits, the total and the facet counts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TOccur, PhraseQuery,
+    Query as TQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
+
+use super::builder::Query;
+use super::facets::FacetCollector;
+use super::parser::{self, Node, Occur};
+use super::results::{FacetCounts, Hit, SearchResults};
+use crate::error::{Error, QueryError, Result};
+use crate::index::{year_term, Fields, SearchIndex, DOC_PARAGRAPH};
+
+/// Years outside this span are not expanded into year terms (no report predates Ofsted).
+const YEAR_SPAN: std::ops::RangeInclusive<u16> = 1990..=2200;
+/// How many words of the source paragraph make a "similar" query.
+const SIMILAR_TERMS: usize = 25;
+/// Words in more than this share of paragraphs say nothing about similarity.
+const SIMILAR_MAX_DOC_SHARE: f64 = 0.3;
+
+/// Runs `q` on `index`.
+pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
+    let searcher = index.searcher();
+    let fields = index.fields();
+    let place = index.place();
+    let analyzer = index
+        .tantivy()
+        .tokenizer_for_field(fields.text)
+        .map_err(|e| place.error(e))?;
+    let mut compiler = Compiler {
+        fields,
+        analyzer,
+        highlight: Vec::new(),
+    };
+
+    let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+    if let Some(id) = &q.similar_to {
+        let source = index.paragraph(id)?;
+        let similar = compiler.similar(&searcher, &source.paragraph.text, place)?;
+        clauses.push((TOccur::Must, similar));
+        clauses.push((TOccur::MustNot, term_query(fields.id, id)));
+        if !q.same_authority {
+            let authority = term_query(fields.authority, &source.paragraph.authority);
+            clauses.push((TOccur::MustNot, authority));
+        }
+    } else {
+        let parsed = parser::parse(&q.text, q.operator, q.lenient)?;
+        match parsed.and_then(|node| compiler.compile(&node, true)) {
+            Some(text) => clauses.push((TOccur::Must, text)),
+            None if q.text.trim().is_empty() => {
+                clauses.push((TOccur::Must, all_paragraphs(fields)));
+            }
+            None if q.lenient => clauses.push((TOccur::Must, Box::new(EmptyQuery))),
+            None => {
+                return Err(Error::Query(QueryError {
+                    query: q.text.clone(),
+                    position: 0,
+                    reason: "the query has no searchable words".into(),
+                }))
+            }
+        }
+    }
+    for filter in filters(fields, q) {
+        clauses.push((TOccur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+    let query = BooleanQuery::new(clauses);
+
+    // TopDocs refuses a limit of 0, so a "counts only" query skips it.
+    let top = (q.limit > 0).then(|| {
+        TopDocs::with_limit(q.limit)
+            .and_offset(q.offset)
+            .order_by_score()
+    });
+    let facets = q.facets.then_some(FacetCollector);
+    let (top, total, facets) = searcher
+        .search(&query, &(top, Count, facets))
+        .map_err(|e| place.error(e))?;
+    let facets = match facets {
+        Some(Ok(counts)) => counts,
+        Some(Err(message)) => return Err(place.message(message)),
+        None => FacetCounts::default(),
+    };
+
+    let snippets = compiler.snippet_generator(&searcher, q.snippet_chars, place)?;
+    let mut hits = Vec::new();
+    for (score, addr) in top.unwrap_or_default() {
+        let citation = index.citation_at(&searcher, addr)?;
+        let snippet = snippet(&snippets, &citation.paragraph.text, q);
+        hits.push(Hit::new(citation, score, snippet));
+    }
+    Ok(SearchResults {
+        total: total as u64,
+        hits,
+        facets,
+    })
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn TQuery> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Every paragraph document (report records share the index), scoring 0.
+fn all_paragraphs(fields: Fields) -> Box<dyn TQuery> {
+    Box::new(ConstScoreQuery::new(
+        term_query(fields.doc_type, DOC_PARAGRAPH),
+        0.0,
+    ))
+}
+
+/// One term-set query per filtered facet: values of a facet are alternatives.
+fn filters(fields: Fields, q: &Query) -> Vec<Box<dyn TQuery>> {
+    let mut out: Vec<Box<dyn TQuery>> = Vec::new();
+    let mut add = |field: Field, values: Vec<String>, used: bool| {
+        if used {
+            let terms = values.iter().map(|v| Term::from_field_text(field, v));
+            out.push(Box::new(TermSetQuery::new(terms)));
+        }
+    };
+    add(
+        fields.authority,
+        q.authorities.clone(),
+        !q.authorities.is_empty(),
+    );
+    let years: Vec<String> = q
+        .years
+        .iter()
+        .flat_map(|r| {
+            let from = (*r.start()).max(*YEAR_SPAN.start());
+            let to = (*r.end()).min(*YEAR_SPAN.end());
+            (from..=to).map(year_term)
+        })
+        .collect();
+    add(fields.year, years, !q.years.is_empty());
+    let names = |v: &[crate::Grade]| v.iter().map(|g| g.as_str().to_string()).collect();
+    add(fields.grade, names(&q.grades), !q.grades.is_empty());
+    add(fields.theme, q.themes.clone(), !q.themes.is_empty());
+    let areas = q.areas.iter().map(|a| a.as_str().to_string()).collect();
+    add(fields.area, areas, !q.areas.is_empty());
+    let kinds = q.kinds.iter().map(|k| k.as_str().to_string()).collect();
+    add(fields.kind, kinds, !q.kinds.is_empty());
+    add(
+        fields.overall_grade,
+        names(&q.overall_grades),
+        !q.overall_grades.is_empty(),
+    );
+    out
+}
+
+/// Turns parsed nodes into engine queries and remembers the words to highlight.
+struct Compiler {
+    fields: Fields,
+    analyzer: TextAnalyzer,
+    /// Analysed words of every clause that is not excluded.
+    highlight: Vec<String>,
+}
+
+impl Compiler {
+    fn tokens(&mut self, text: &str) -> Vec<(usize, String)> {
+        let mut stream = self.analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push((token.position, token.text.clone()));
+        }
+        out
+    }
+
+    /// `None` when the node has nothing searchable (e.g. a word of punctuation only).
+    fn compile(&mut self, node: &Node, positive: bool) -> Option<Box<dyn TQuery>> {
+        match node {
+            Node::Word { text } => self.words(text, 0, positive),
+            Node::Phrase { text, slop } => self.words(text, *slop, positive),
+            Node::Bool(children) => {
+                let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+                for (occur, child) in children {
+                    let occur = match occur {
+                        Occur::Must => TOccur::Must,
+                        Occur::Should => TOccur::Should,
+                        Occur::MustNot => TOccur::MustNot,
+                    };
+                    let keep = positive && occur != TOccur::MustNot;
+                    if let Some(q) = self.compile(child, keep) {
+                        clauses.push((occur, q));
+                    }
+                }
+                let positives = clauses.iter().filter(|(o, _)| *o != TOccur::MustNot);
+                match positives.count() {
+                    0 if clauses.is_empty() => None,
+                    0 => {
+                        // Only exclusions: they exclude from every paragraph.
+                        clauses.push((TOccur::Must, all_paragraphs(self.fields)));
+                        Some(Box::new(BooleanQuery::new(clauses)))
+                    }
+                    1 if clauses.len() == 1 => clauses.pop().map(|(_, q)| q),
+                    _ => Some(Box::new(BooleanQuery::new(clauses))),
+                }
+            }
+        }
+    }
+
+    /// A word or phrase: one analysed token is a term query; several (a phrase, or a word
+    /// the analyzer splits, like `multi-agency`) are a phrase query.
+    fn words(&mut self, text: &str, slop: u32, positive: bool) -> Option<Box<dyn TQuery>> {
+        let tokens = self.tokens(text);
+        if positive {
+            self.highlight.extend(tokens.iter().map(|(_, t)| t.clone()));
+        }
+        let field = self.fields.text;
+        match tokens.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                Term::from_field_text(field, &tokens[0].1),
+                IndexRecordOption::WithFreqs,
+            ))),
+            _ => {
+                let terms = tokens
+                    .iter()
+                    .map(|(pos, t)| (*pos, Term::from_field_text(field, t)))
+                    .collect();
+                Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
+            }
+        }
+    }
+
+    /// "More like this": the source text's words weighted by frequency × rarity.
+    fn similar(
+        &mut self,
+        searcher: &Searcher,
+        text: &str,
+        place: &crate::index::IndexPlace,
+    ) -> Result<Box<dyn TQuery>> {
+        let mut tf: HashMap<String, u32> = HashMap::new();
+        for (_, token) in self.tokens(text) {
+            if token.chars().count() >= 3 && !token.chars().all(|c| c.is_ascii_digit()) {
+                *tf.entry(token).or_insert(0) += 1;
+            }
+        }
+        let n = searcher.num_docs() as f64;
+        let mut weighted = Vec::new();
+        for (token, count) in tf {
+            let term = Term::from_field_text(self.fields.text, &token);
+            let df = searcher.doc_freq(&term).map_err(|e| place.error(e))? as f64;
+            // A word found only in the source paragraph cannot match another one.
+            if df < 2.0 || df > n * SIMILAR_MAX_DOC_SHARE {
+                continue;
+            }
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            weighted.push((f64::from(count) * idf, token, term));
+        }
+        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        weighted.truncate(SIMILAR_TERMS);
+        let top = weighted.first().map_or(1.0, |w| w.0);
+        let clauses: Vec<(TOccur, Box<dyn TQuery>)> = weighted
+            .into_iter()
+            .map(|(weight, token, term)| {
+                self.highlight.push(token);
+                let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                let boost = (weight / top) as f32;
+                (
+                    TOccur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn TQuery>,
+                )
+            })
+            .collect();
+        if clauses.is_empty() {
+            return Ok(Box::new(EmptyQuery));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// A snippet generator for the highlighted words, rarer words weighing more.
+    fn snippet_generator(
+        &self,
+        searcher: &Searcher,
+        max_chars: usize,
+        place: &crate::index::IndexPlace,
+    ) -> Result<SnippetGenerator> {
+        let mut terms = BTreeMap::new();
+        for token in &self.highlight {
+            let term = Term::from_field_text(self.fields.text, token);
+            let df = searcher.doc_freq(&term).map_err(|e| place.error(e))?;
+            if df > 0 {
+                terms.insert(token.clone(), 1.0 / (1.0 + df as f32));
+            }
+        }
+        Ok(SnippetGenerator::new(
+            terms,
+            self.analyzer.clone(),
+            self.fields.text,
+            max_chars,
+        ))
+    }
+}
+
+/// The best passage with markers around matched words, `…` where text was cut; the start of
+/// the text when no word matched.
+fn snippet(generator: &SnippetGenerator, text: &str, q: &Query) -> String {
+    let (before, after) = (&q.highlight.0, &q.highlight.1);
+    let found = generator.snippet(text);
+    if found.highlighted().is_empty() {
+        return text_start(text, q.snippet_chars);
+    }
+    let fragment = found.fragment();
+    let range = found.fragment_range();
+    let mut out = String::with_capacity(fragment.len() + 16);
+    if range.start > 0 {
+        out.push('…');
+    }
+    let mut at = 0;
+    for h in found.highlighted() {
+        out.push_str(&fragment[at..h.start]);
+        out.push_str(before);
+        out.push_str(&fragment[h.start..h.end]);
+        out.push_str(after);
+        at = h.end;
+    }
+    out.push_str(&fragment[at..]);
+    if range.end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// About `max_chars` characters from the start of `text`, cut at a word boundary.
+fn text_start(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = head.rfind(char::is_whitespace).map_or(head, |i| &head[..i]);
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::index::fixtures::{corpus, AUTHORITIES, THEMES};
+    use crate::ingest::ParsedReport;
+    use crate::model::{Area, Grade, Paragraph};
+    use crate::query::Operator;
+
+    fn indexed(reports: &[ParsedReport]) -> Result<SearchIndex> {
+        let index = SearchIndex::create_in_ram()?;
+        let mut writer = index.writer()?;
+        for r in reports {
+            writer.add_report(r)?;
+        }
+        writer.commit()?;
+        Ok(index)
+    }
+
+    fn stems(text: &str) -> BTreeSet<String> {
+        let mut analyzer = crate::index::analyzer();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = BTreeSet::new();
+        while let Some(t) = stream.next() {
+            out.insert(t.text.clone());
+        }
+        out
+    }
+
+    /// Facet counts computed by walking the paragraphs.
+    fn brute_counts<'a>(paragraphs: impl Iterator<Item = &'a Paragraph>) -> FacetCounts {
+        let mut c = FacetCounts::default();
+        for p in paragraphs {
+            *c.authority.entry(p.authority.clone()).or_default() += 1;
+            if let Some(y) = p.year {
+                *c.year.entry(y.to_string()).or_default() += 1;
+            }
+            if let Some(g) = p.grade {
+                *c.grade.entry(g.to_string()).or_default() += 1;
+            }
+            for t in &p.themes {
+                *c.theme.entry(t.clone()).or_default() += 1;
+            }
+            if let Some(a) = p.area {
+                *c.area.entry(a.to_string()).or_default() += 1;
+            }
+        }
+        c
+    }
+
+    fn all_paragraphs(reports: &[ParsedReport]) -> impl Iterator<Item = &Paragraph> {
+        reports.iter().flat_map(|r| r.paragraphs.iter())
+    }
+
+    #[test]
+    fn facet_counts_cover_the_whole_matching_set() -> Result<()> {
+        let reports = corpus(12, 15);
+        let index = indexed(&reports)?;
+        for word in ["missing", "police", "oversight", "adoption"] {
+            let stem = stems(word).into_iter().next().unwrap();
+            let expected: Vec<&Paragraph> = all_paragraphs(&reports)
+                .filter(|p| stems(&p.text).contains(&stem))
+                .collect();
+            let mut q = Query::new(word);
+            q.limit(1);
+            let results = index.search(&q)?;
+            assert!(expected.len() > 1, "the fixture should match several");
+            assert_eq!(results.total, expected.len() as u64, "{word}");
+            assert_eq!(results.hits.len(), 1);
+            assert_eq!(results.facets, brute_counts(expected.into_iter()), "{word}");
+        }
+        let everything = index.search(&Query::all())?;
+        assert_eq!(everything.facets, brute_counts(all_paragraphs(&reports)));
+        assert_eq!(everything.total, 180);
+        Ok(())
+    }
+
+    #[test]
+    fn filters_never_let_a_paragraph_through() -> Result<()> {
+        let reports = corpus(12, 15);
+        let index = indexed(&reports)?;
+        let by_id: BTreeMap<&str, &ParsedReport> = reports
+            .iter()
+            .flat_map(|r| r.paragraphs.iter().map(move |p| (p.id.as_str(), r)))
+            .collect();
+        let mut queries = Vec::new();
+        let mut q = Query::new("children");
+        q.grade(Grade::Good).grade(Grade::Inadequate);
+        queries.push(q);
+        let mut q = Query::all();
+        q.authority(AUTHORITIES[1]).years(2015..=2016);
+        queries.push(q);
+        let mut q = Query::new("help OR families");
+        q.theme(THEMES[0])
+            .area(Area::LookedAfter)
+            .area(Area::HelpAndProtection);
+        queries.push(q);
+        let mut q = Query::all();
+        q.year(2014)
+            .year(2017)
+            .kind(crate::ReportKind::FocusedVisit);
+        queries.push(q);
+        let mut q = Query::new("social");
+        q.overall_grade(Grade::Outstanding)
+            .theme(THEMES[2])
+            .theme(THEMES[3]);
+        queries.push(q);
+
+        for q in &mut queries {
+            q.limit(1000);
+            let results = index.search(q)?;
+            let keep = |p: &Paragraph, r: &ParsedReport| {
+                let year = p.year.unwrap_or(0);
+                (q.authorities.is_empty() || q.authorities.contains(&p.authority))
+                    && (q.years.is_empty() || q.years.iter().any(|y| y.contains(&year)))
+                    && (q.grades.is_empty() || p.grade.is_some_and(|g| q.grades.contains(&g)))
+                    && (q.themes.is_empty() || p.themes.iter().any(|t| q.themes.contains(t)))
+                    && (q.areas.is_empty() || p.area.is_some_and(|a| q.areas.contains(&a)))
+                    && (q.kinds.is_empty() || q.kinds.contains(&r.report.kind))
+                    && (q.overall_grades.is_empty()
+                        || r.report
+                            .overall_grade
+                            .is_some_and(|g| q.overall_grades.contains(&g)))
+            };
+            assert!(results.total > 0, "{q:?} should match something");
+            for hit in &results.hits {
+                let r = by_id[hit.id.as_str()];
+                let p = r.paragraphs.iter().find(|p| p.id == hit.id).unwrap();
+                assert!(keep(p, r), "{} leaked through {q:?}", hit.id);
+            }
+            // And nothing that passes the filters and the text is missing.
+            let unfiltered = {
+                let mut u = Query::new(&q.text);
+                u.limit(1000);
+                index.search(&u)?
+            };
+            let expected = unfiltered
+                .hits
+                .iter()
+                .filter(|h| {
+                    let r = by_id[h.id.as_str()];
+                    keep(r.paragraphs.iter().find(|p| p.id == h.id).unwrap(), r)
+                })
+                .count();
+            assert_eq!(results.total, expected as u64, "{q:?}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn boolean_syntax_phrases_and_operators() -> Result<()> {
+        let reports = corpus(6, 10);
+        let index = indexed(&reports)?;
+        let total = |text: &str, op: Operator| -> Result<u64> {
+            let mut q = Query::new(text);
+            q.operator(op);
+            Ok(index.search(&q)?.total)
+        };
+        let has = |p: &Paragraph, w: &str| stems(&p.text).contains(w);
+        let count = |f: &dyn Fn(&Paragraph) -> bool| {
+            all_paragraphs(&reports).filter(|p| f(p)).count() as u64
+        };
+        assert_eq!(
+            total("police help", Operator::All)?,
+            count(&|p| has(p, "polic") && has(p, "help"))
+        );
+        assert_eq!(
+            total("police help", Operator::Any)?,
+            count(&|p| has(p, "polic") || has(p, "help"))
+        );
+        assert_eq!(
+            total("police OR help", Operator::All)?,
+            count(&|p| has(p, "polic") || has(p, "help"))
+        );
+        assert_eq!(
+            total("police -help", Operator::Any)?,
+            count(&|p| has(p, "polic") && !has(p, "help"))
+        );
+        assert_eq!(
+            total("NOT police", Operator::All)?,
+            count(&|p| !has(p, "polic"))
+        );
+        assert_eq!(
+            total("(police OR help) AND +carers", Operator::All)?,
+            count(&|p| (has(p, "polic") || has(p, "help")) && has(p, "carer"))
+        );
+        let phrase = total("\"return home\"", Operator::All)?;
+        let contiguous = all_paragraphs(&reports)
+            .filter(|p| p.text.contains("return home"))
+            .count() as u64;
+        assert_eq!(phrase, contiguous);
+        assert!(phrase <= total("return home", Operator::All)?);
+        Ok(())
+    }
+
+    #[test]
+    fn malformed_queries_and_lenient_mode() -> Result<()> {
+        let index = indexed(&corpus(2, 5))?;
+        match index.search(&Query::new("police AND (help")) {
+            Err(Error::Query(e)) => {
+                assert_eq!(e.position, 11);
+                assert!(e.reason.contains("unclosed"));
+            }
+            other => panic!("expected a query error, got {other:?}"),
+        }
+        assert!(matches!(
+            index.search(&Query::new("&& !!")),
+            Err(Error::Query(QueryError { position: 0, .. }))
+        ));
+        for raw in [
+            "police AND (help",
+            "\"return home",
+            "help - ) OR",
+            "&& !!",
+            "(((",
+        ] {
+            let mut q = Query::new(raw);
+            q.lenient(true);
+            index.search(&q)?;
+        }
+        let mut q = Query::new("\"return home");
+        q.lenient(true);
+        let mut strict = Query::new("\"return home\"");
+        strict.limit(50);
+        q.limit(50);
+        assert_eq!(index.search(&q)?, index.search(&strict)?);
+        Ok(())
+    }
+
+    #[test]
+    fn paging_snippets_and_counts_only() -> Result<()> {
+        let index = indexed(&corpus(6, 10))?;
+        let mut q = Query::new("children");
+        q.limit(100);
+        let all = index.search(&q)?;
+        assert!(all.total > 6);
+        let mut page = q.clone();
+        page.limit(3).offset(3);
+        let page = index.search(&page)?;
+        assert_eq!(page.total, all.total);
+        let ids: Vec<&str> = page.hits.iter().map(|h| h.id.as_str()).collect();
+        let expected: Vec<&str> = all.hits[3..6].iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, expected);
+
+        q.highlight("[", "]").limit(5);
+        for hit in index.search(&q)?.hits {
+            assert!(
+                hit.snippet.to_lowercase().contains("[children]"),
+                "{}",
+                hit.snippet
+            );
+        }
+        let mut counts = Query::new("children");
+        counts.limit(0);
+        let counts = index.search(&counts)?;
+        assert!(counts.hits.is_empty());
+        assert_eq!(counts.total, all.total);
+        assert_eq!(counts.facets, all.facets);
+        Ok(())
+    }
+
+    #[test]
+    fn similar_paragraphs_come_from_other_authorities() -> Result<()> {
+        let reports = corpus(9, 10);
+        let index = indexed(&reports)?;
+        let source = &reports[0].paragraphs[3];
+        let mut q = Query::similar(&source.id);
+        q.limit(20);
+        let results = index.search(&q)?;
+        assert!(!results.hits.is_empty());
+        for hit in &results.hits {
+            assert_ne!(hit.id, source.id);
+            assert_ne!(hit.authority, source.authority);
+        }
+        q.same_authority(true);
+        let results = index.search(&q)?;
+        assert!(results.hits.iter().all(|h| h.id != source.id));
+        assert!(results.hits.iter().any(|h| h.authority == source.authority));
+        assert!(matches!(
+            index.search(&Query::similar("no/such")),
+            Err(Error::NotFound(_))
+        ));
+        Ok(())
+    }
+}
