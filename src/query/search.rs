@@ -2,7 +2,7 @@
 //! (analysed like the indexed text), filters become constant-score term sets, and one pass
 //! collects the top hits, the total and the facet counts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
@@ -27,6 +27,16 @@ const YEAR_SPAN: std::ops::RangeInclusive<u16> = 1990..=2200;
 const SIMILAR_TERMS: usize = 25;
 /// Words in more than this share of paragraphs say nothing about similarity.
 const SIMILAR_MAX_DOC_SHARE: f64 = 0.3;
+/// Function words that never make two paragraphs similar, whatever their frequency.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+    "being", "both", "but", "by", "can", "could", "do", "does", "for", "from", "had", "has",
+    "have", "how", "in", "into", "is", "it", "its", "may", "more", "most", "much", "not", "of",
+    "on", "or", "other", "our", "over", "should", "so", "some", "such", "than", "that", "the",
+    "their", "them", "there", "these", "they", "this", "those", "through", "to", "under", "very",
+    "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "whose", "why",
+    "will", "with", "within", "would",
+];
 
 /// Runs `q` on `index`.
 pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
@@ -241,9 +251,17 @@ impl Compiler {
         text: &str,
         place: &crate::index::IndexPlace,
     ) -> Result<Box<dyn TQuery>> {
+        let stop: HashSet<String> = STOP_WORDS
+            .iter()
+            .flat_map(|w| self.tokens(w))
+            .map(|(_, t)| t)
+            .collect();
         let mut tf: HashMap<String, u32> = HashMap::new();
         for (_, token) in self.tokens(text) {
-            if token.chars().count() >= 3 && !token.chars().all(|c| c.is_ascii_digit()) {
+            let useful = token.chars().count() >= 3
+                && !token.chars().all(|c| c.is_ascii_digit())
+                && !stop.contains(&token);
+            if useful {
                 *tf.entry(token).or_insert(0) += 1;
             }
         }

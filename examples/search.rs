@@ -1,0 +1,414 @@
+//! Search the bundled Ofsted reports from the command line: ranked, cited paragraphs with
+//! their section and grade, a highlighted snippet, then counts per facet.
+//!
+//! ```text
+//! cargo run --release --example search -- "missing children return home interviews"
+//! cargo run --release --example search -- --grade inadequate --year 2014..2016 "strategy meetings"
+//! cargo run --release --example search -- --json --limit 3 "\"child sexual exploitation\""
+//! cargo run --release --example search -- --similar sheffield-city-council/2014-inspection/41
+//! ```
+//!
+//! The first run builds the index (in `target/ofsted-index` unless `--index` says otherwise)
+//! from the reports in `corpus/`, showing progress on stderr. Later runs reuse it: every
+//! report is parsed again (cheap) and only reports whose parsed content changed are indexed
+//! again (the expensive part), so a new ingester or an edited report is picked up, and
+//! reports whose file vanished are removed. Run with `--help` for every option.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use ofsted_search::index::content_hash;
+use ofsted_search::ingest::{Ingester, ParsedReport};
+use ofsted_search::{Area, FacetCounts, Grade, Operator, Query, SearchIndex, SearchResults};
+
+const USAGE: &str = "\
+usage: search [OPTIONS] [WORDS...]
+
+Searches the Ofsted reports in the corpus directory and prints ranked, cited paragraphs.
+Query syntax: words (all required by default), \"a phrase\", OR, AND, NOT, -excluded,
++required, (groups).
+
+options:
+  --index DIR        index directory (default: target/ofsted-index)
+  --corpus DIR       directory of report .txt files (default: corpus)
+  --json             print one JSON object instead of text
+  --limit N          number of paragraphs to print (default: 10)
+  --offset N         skip the first N paragraphs (default: 0)
+  --authority NAME   only this authority (repeatable; part of the name is enough)
+  --year Y|Y1..Y2    only reports of this year or range of years, inclusive (repeatable)
+  --grade G          only sections graded G: outstanding, good, requires_improvement,
+                     inadequate, adequate (repeatable)
+  --theme T          only paragraphs with theme id T (repeatable)
+  --area A           only sections of judgement area A: help_and_protection, looked_after,
+                     adoption, care_leavers, leadership, lscb (repeatable)
+  --similar ID       paragraphs like paragraph ID, from other authorities
+  --any              rank paragraphs with any of the words, not only all of them
+  --lenient          accept any text: repair unbalanced quotes and brackets
+  --rebuild          index every report again, changed or not
+  -h, --help         print this help";
+
+/// The command line, parsed.
+#[derive(Debug)]
+struct Options {
+    index: PathBuf,
+    corpus: PathBuf,
+    json: bool,
+    limit: usize,
+    offset: usize,
+    authorities: Vec<String>,
+    years: Vec<(u16, u16)>,
+    grades: Vec<Grade>,
+    themes: Vec<String>,
+    areas: Vec<Area>,
+    similar: Option<String>,
+    any: bool,
+    lenient: bool,
+    rebuild: bool,
+    words: Vec<String>,
+}
+
+/// Why the program stops: bad usage (exit 2) or a failure (exit 1).
+enum Failure {
+    Usage(String),
+    Error(String),
+}
+
+impl From<ofsted_search::Error> for Failure {
+    fn from(e: ofsted_search::Error) -> Failure {
+        match e {
+            // Point at the problem under the query.
+            ofsted_search::Error::Query(q) => {
+                Failure::Error(format!("{q}\n  {}\n  {}^", q.query, " ".repeat(q.position)))
+            }
+            e => Failure::Error(e.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("search: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Error(message)) => {
+            eprintln!("search: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Failure> {
+    let Some(options) = parse_args(std::env::args().skip(1))? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    let index = SearchIndex::open_or_create(&options.index)?;
+    sync(&index, &options.corpus, options.rebuild)?;
+
+    let text = options.words.join(" ");
+    let mut query = match &options.similar {
+        Some(_) if !text.is_empty() => {
+            return Err(Failure::Usage(
+                "give either words or --similar, not both".into(),
+            ))
+        }
+        Some(id) => Query::similar(id),
+        None => Query::new(&text),
+    };
+    query
+        .limit(options.limit)
+        .offset(options.offset)
+        .lenient(options.lenient)
+        .operator(if options.any {
+            Operator::Any
+        } else {
+            Operator::All
+        });
+    for name in resolve_authorities(&index, &options.authorities)? {
+        query.authority(&name);
+    }
+    for &(from, to) in &options.years {
+        query.years(from..=to);
+    }
+    for &grade in &options.grades {
+        query.grade(grade);
+    }
+    for theme in &options.themes {
+        query.theme(theme);
+    }
+    for &area in &options.areas {
+        query.area(area);
+    }
+
+    let results = index.search(&query)?;
+    if options.json {
+        let json = serde_json::to_string(&results)
+            .map_err(|e| Failure::Error(format!("cannot write JSON: {e}")))?;
+        println!("{json}");
+    } else {
+        print_text(&results, &options);
+    }
+    Ok(())
+}
+
+/// Parses the arguments; `Ok(None)` for `--help`.
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Failure> {
+    let mut o = Options {
+        index: PathBuf::from("target/ofsted-index"),
+        corpus: PathBuf::from("corpus"),
+        json: false,
+        limit: 10,
+        offset: 0,
+        authorities: Vec::new(),
+        years: Vec::new(),
+        grades: Vec::new(),
+        themes: Vec::new(),
+        areas: Vec::new(),
+        similar: None,
+        any: false,
+        lenient: false,
+        rebuild: false,
+        words: Vec::new(),
+    };
+    let mut args = args.peekable();
+    let usage = |m: String| Failure::Usage(m);
+    while let Some(arg) = args.next() {
+        // `--name=value` and `--name value` are both accepted.
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| usage(format!("{name} needs a value")))
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--json" => o.json = true,
+            "--any" => o.any = true,
+            "--lenient" => o.lenient = true,
+            "--rebuild" => o.rebuild = true,
+            "--index" => o.index = PathBuf::from(value("--index")?),
+            "--corpus" => o.corpus = PathBuf::from(value("--corpus")?),
+            "--limit" => o.limit = number("--limit", &value("--limit")?)?,
+            "--offset" => o.offset = number("--offset", &value("--offset")?)?,
+            "--authority" => o.authorities.push(value("--authority")?),
+            "--year" => o.years.push(years(&value("--year")?)?),
+            "--grade" => o.grades.push(
+                value("--grade")?
+                    .parse()
+                    .map_err(|e| usage(format!("--grade: {e}")))?,
+            ),
+            "--theme" => o.themes.push(value("--theme")?),
+            "--area" => o.areas.push(
+                value("--area")?
+                    .parse()
+                    .map_err(|e| usage(format!("--area: {e}")))?,
+            ),
+            "--similar" => o.similar = Some(value("--similar")?),
+            "--" => o.words.extend(args.by_ref()),
+            flag if flag.starts_with("--") => {
+                return Err(usage(format!("unknown option '{flag}'")))
+            }
+            _ => o.words.push(arg),
+        }
+    }
+    Ok(Some(o))
+}
+
+fn number(name: &str, text: &str) -> Result<usize, Failure> {
+    text.parse()
+        .map_err(|_| Failure::Usage(format!("{name}: '{text}' is not a whole number")))
+}
+
+/// `2014` or `2014..2016` (also `2014..=2016`), inclusive.
+fn years(text: &str) -> Result<(u16, u16), Failure> {
+    let bad = || {
+        Failure::Usage(format!(
+            "--year: '{text}' is not a year (2014) or a range of years (2014..2016)"
+        ))
+    };
+    let year = |s: &str| s.trim().parse::<u16>().map_err(|_| bad());
+    match text.split_once("..") {
+        Some((from, to)) => {
+            let (from, to) = (year(from)?, year(to.trim_start_matches('='))?);
+            if from > to {
+                return Err(bad());
+            }
+            Ok((from, to))
+        }
+        None => {
+            let y = year(text)?;
+            Ok((y, y))
+        }
+    }
+}
+
+/// Brings the index up to date with the corpus directory.
+fn sync(index: &SearchIndex, corpus: &Path, rebuild: bool) -> Result<(), Failure> {
+    let entries = std::fs::read_dir(corpus).map_err(|e| {
+        Failure::Error(format!(
+            "{}: cannot read the corpus directory: {e} (use --corpus DIR)",
+            corpus.display()
+        ))
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+
+    let indexed: BTreeMap<String, String> = index
+        .reports()?
+        .into_iter()
+        .map(|r| (r.report.report_id, r.content_hash))
+        .collect();
+    let ingester = Ingester::new();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut changed: Vec<ParsedReport> = Vec::new();
+    for file in &files {
+        let parsed = match ingester.ingest_file(file) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                eprintln!("search: skipping {e}");
+                continue;
+            }
+        };
+        let id = parsed.report.report_id.clone();
+        if let Some(first) = seen.get(&id) {
+            eprintln!(
+                "search: skipping {}: it has the same report id '{id}' as {}",
+                file.display(),
+                first.display()
+            );
+            continue;
+        }
+        seen.insert(id.clone(), file.clone());
+        if rebuild || indexed.get(&id) != Some(&content_hash(&parsed)) {
+            changed.push(parsed);
+        }
+    }
+    let vanished: Vec<&String> = indexed
+        .keys()
+        .filter(|id| !seen.contains_key(*id))
+        .collect();
+    if changed.is_empty() && vanished.is_empty() {
+        return Ok(());
+    }
+
+    let mut writer = index.writer()?;
+    let total = changed.len();
+    for (i, parsed) in changed.iter().enumerate() {
+        eprintln!(
+            "indexing {}/{}: {} ({} paragraphs)",
+            i + 1,
+            total,
+            parsed.report.report_id,
+            parsed.paragraphs.len()
+        );
+        writer.add_report(parsed)?;
+    }
+    for id in &vanished {
+        eprintln!("removing {id}: its file is gone");
+        writer.remove_report(id);
+    }
+    writer.commit()?;
+    eprintln!(
+        "index {} ready: {} reports, {} paragraphs",
+        index
+            .path()
+            .map_or("(in memory)".into(), |p| p.display().to_string()),
+        seen.len(),
+        index.num_paragraphs()?
+    );
+    Ok(())
+}
+
+/// Turns `--authority` values into indexed names: an exact name, or every name containing the
+/// value (ignoring case).
+fn resolve_authorities(index: &SearchIndex, wanted: &[String]) -> Result<Vec<String>, Failure> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let known: BTreeSet<String> = index
+        .reports()?
+        .into_iter()
+        .map(|r| r.report.authority)
+        .collect();
+    let mut out = Vec::new();
+    for w in wanted {
+        if known.contains(w) {
+            out.push(w.clone());
+            continue;
+        }
+        let lower = w.to_lowercase();
+        let matches: Vec<&String> = known
+            .iter()
+            .filter(|k| k.to_lowercase().contains(&lower))
+            .collect();
+        if matches.is_empty() {
+            let list: Vec<&str> = known.iter().map(String::as_str).collect();
+            return Err(Failure::Usage(format!(
+                "--authority: no authority matches '{w}'; indexed: {}",
+                list.join("; ")
+            )));
+        }
+        out.extend(matches.into_iter().cloned());
+    }
+    Ok(out)
+}
+
+fn print_text(results: &SearchResults, options: &Options) {
+    let shown = results.hits.len();
+    match shown {
+        0 => println!("No paragraph matches."),
+        _ => println!(
+            "{} paragraphs match; showing {}–{}:\n",
+            results.total,
+            options.offset + 1,
+            options.offset + shown
+        ),
+    }
+    for (i, hit) in results.hits.iter().enumerate() {
+        println!("{}. {}", options.offset + i + 1, hit.citation);
+        let mut section = if hit.section.is_empty() {
+            "(no section heading)".to_string()
+        } else {
+            hit.section.clone()
+        };
+        if let Some(grade) = hit.grade {
+            section.push_str(&format!(" [{}]", grade.label()));
+        }
+        println!("   section: {section}");
+        if !hit.themes.is_empty() {
+            println!("   themes: {}", hit.themes.join(", "));
+        }
+        println!("   id: {}  (score {:.2})", hit.id, hit.score);
+        println!("   {}\n", hit.snippet);
+    }
+    print_facets(&results.facets);
+}
+
+fn print_facets(facets: &FacetCounts) {
+    println!("Matching paragraphs per facet:");
+    for name in ["authority", "year", "grade", "theme", "area"] {
+        let Some(counts) = facets.facet(name) else {
+            continue;
+        };
+        let ranked: Vec<String> = FacetCounts::ranked(counts)
+            .into_iter()
+            .map(|(value, n)| format!("{value} {n}"))
+            .collect();
+        let line = if ranked.is_empty() {
+            "-".to_string()
+        } else {
+            ranked.join(", ")
+        };
+        println!("  {name:<9} {line}");
+    }
+}
