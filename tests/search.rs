@@ -141,6 +141,9 @@ fn totals_ids_and_facet_counts_equal_brute_force() -> TestResult {
     Ok(())
 }
 
+/// Whether a paragraph passes a filter.
+type Keep = Box<dyn Fn(&Paragraph) -> bool>;
+
 #[test]
 fn filters_never_let_a_paragraph_through() -> TestResult {
     let reports = corpus();
@@ -156,7 +159,7 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
             .map(|h| by_id[h.id.as_str()])
             .collect();
 
-        let mut checks: Vec<(Query, Box<dyn Fn(&Paragraph) -> bool>)> = Vec::new();
+        let mut checks: Vec<(Query, Keep)> = Vec::new();
         for name in everything.authority.keys() {
             let mut q = Query::new(text);
             q.authority(name);
