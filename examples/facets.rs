@@ -1,0 +1,66 @@
+//! Faceted search: how many paragraphs about a topic sit in sections of each grade, and
+//! which themes they carry — a grade × theme table computed from facet counts.
+//!
+//! ```text
+//! cargo run --example facets
+//! ```
+//!
+//! Facet counts always cover every matching paragraph, not just the page of hits, so a
+//! query with `limit(0)` is a cheap way to count.
+
+use std::error::Error;
+
+use ofsted_search::ingest::Ingester;
+use ofsted_search::{Grade, Query, SearchIndex};
+
+fn main() -> Result<(), Box<dyn Error>> {
+    // Index the bundled reports in memory.
+    let index = SearchIndex::create_in_ram()?;
+    let mut writer = index.writer()?;
+    let mut files: Vec<_> = std::fs::read_dir("corpus")?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    for file in &files {
+        writer.add_report(&Ingester::new().ingest_file(file)?)?;
+    }
+    writer.commit()?;
+
+    // One counting query for the topic over the whole corpus...
+    let topic = "children";
+    let mut overall = Query::new(topic);
+    overall.limit(0);
+    let overall = index.search(&overall)?;
+    println!("{} paragraphs mention {topic:?}\n", overall.total);
+
+    // ...then one per grade: its theme counts are a row of the table.
+    let themes: Vec<&String> = overall.facets.theme.keys().collect();
+    println!("{:<22} {:>6}  themes", "grade", "paras");
+    for (grade, &count) in &overall.facets.grade {
+        let mut q = Query::new(topic);
+        q.grade(grade.parse::<Grade>()?).limit(0);
+        let row = index.search(&q)?;
+
+        // The grade filter selects exactly the paragraphs the grade facet counted.
+        assert_eq!(row.total, count);
+        assert_eq!(row.facets.grade.len(), 1);
+
+        let cells: Vec<String> = themes
+            .iter()
+            .map(|t| format!("{t}={}", row.facets.theme.get(*t).copied().unwrap_or(0)))
+            .collect();
+        println!("{grade:<22} {:>6}  {}", row.total, cells.join(" "));
+
+        // A row never counts more than the whole column.
+        for (theme, n) in &row.facets.theme {
+            assert!(*n <= overall.facets.theme[theme]);
+        }
+    }
+
+    // Paragraphs of ungraded sections are in no row.
+    let graded: u64 = overall.facets.grade.values().sum();
+    assert!(graded <= overall.total);
+    println!("\n{} of {} paragraphs are in graded sections", graded, overall.total);
+    Ok(())
+}
