@@ -25,7 +25,10 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // Find a paragraph and keep only its id.
     let results = index.search(&Query::new("\"return home\" interviews"))?;
-    let hit = results.hits.first().ok_or("no paragraph mentions return home interviews")?;
+    let hit = results
+        .hits
+        .first()
+        .ok_or("no paragraph mentions return home interviews")?;
     let id = hit.id.clone();
     println!("found {id}");
 
@@ -47,6 +50,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     // An unknown id is an error that names it, not a panic.
     let missing = index.paragraph("no-such-council/2014-inspection/1");
     assert!(missing.is_err());
-    println!("\nunknown id: {}", missing.err().map(|e| e.to_string()).unwrap_or_default());
+    println!(
+        "\nunknown id: {}",
+        missing.err().map(|e| e.to_string()).unwrap_or_default()
+    );
     Ok(())
 }

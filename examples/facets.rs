@@ -61,6 +61,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     // Paragraphs of ungraded sections are in no row.
     let graded: u64 = overall.facets.grade.values().sum();
     assert!(graded <= overall.total);
-    println!("\n{} of {} paragraphs are in graded sections", graded, overall.total);
+    println!(
+        "\n{} of {} paragraphs are in graded sections",
+        graded, overall.total
+    );
     Ok(())
 }

@@ -26,8 +26,14 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // The source: the best paragraph on child sexual exploitation.
     let found = index.search(&Query::new("\"sexual exploitation\""))?;
-    let source = found.hits.first().ok_or("no paragraph on sexual exploitation")?;
-    println!("like {} ({}):\n  {}\n", source.id, source.authority, source.snippet);
+    let source = found
+        .hits
+        .first()
+        .ok_or("no paragraph on sexual exploitation")?;
+    println!(
+        "like {} ({}):\n  {}\n",
+        source.id, source.authority, source.snippet
+    );
 
     // Paragraphs like it, from other authorities.
     let mut like = Query::similar(&source.id);
@@ -37,7 +43,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("{:.2}  {}\n      {}", hit.score, hit.citation, hit.snippet);
         assert_ne!(hit.authority, source.authority);
     }
-    assert!(!similar.hits.is_empty(), "another authority writes about exploitation too");
+    assert!(
+        !similar.hits.is_empty(),
+        "another authority writes about exploitation too"
+    );
 
     // With the same authority allowed, the source itself is still never its own neighbour.
     like.same_authority(true).limit(20);

@@ -4,7 +4,7 @@
 //! (English stemming, positions for phrases), its citation, and facets for authority, year,
 //! section grade, themes, judgement area, report kind and the report's overall grade. An
 //! [`IndexWriter`] adds whole reports; adding a report whose id is already indexed replaces
-//! it. Searches go through [`SearchIndex::search`] with a [`Query`](crate::Query).
+//! it. Searches go through [`SearchIndex::search`] with a [`Query`].
 //!
 //! # Example: index a report in memory and search it
 //!

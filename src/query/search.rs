@@ -85,9 +85,13 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     }
     let query = BooleanQuery::new(clauses);
 
-    // TopDocs refuses a limit of 0, so a "counts only" query skips it.
-    let top = (q.limit > 0).then(|| {
-        TopDocs::with_limit(q.limit)
+    // The top-docs collector allocates room for offset + limit hits up front, so both are
+    // capped by the number of documents (a huge --limit must not exhaust memory); it refuses
+    // a limit of 0, so a "counts only" query skips it.
+    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let limit = q.limit.min(docs.saturating_sub(q.offset));
+    let top = (limit > 0).then(|| {
+        TopDocs::with_limit(limit)
             .and_offset(q.offset)
             .order_by_score()
     });
@@ -338,6 +342,10 @@ fn snippet(generator: &SnippetGenerator, text: &str, q: &Query) -> String {
     }
     let mut at = 0;
     for h in found.highlighted() {
+        // Ranges are sorted and disjoint; a defensive skip keeps a surprise from panicking.
+        if h.start < at || h.end > fragment.len() {
+            continue;
+        }
         out.push_str(&fragment[at..h.start]);
         out.push_str(before);
         out.push_str(&fragment[h.start..h.end]);
@@ -616,6 +624,14 @@ mod tests {
                 hit.snippet
             );
         }
+        let mut beyond = Query::new("children");
+        beyond.limit(usize::MAX).offset(usize::MAX - 1);
+        assert_eq!(index.search(&beyond)?.total, all.total);
+        beyond.offset(0);
+        assert_eq!(index.search(&beyond)?.hits.len() as u64, all.total);
+        let mut tiny = Query::new("children");
+        tiny.snippet_chars(0);
+        index.search(&tiny)?;
         let mut counts = Query::new("children");
         counts.limit(0);
         let counts = index.search(&counts)?;
