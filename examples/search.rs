@@ -304,8 +304,12 @@ fn sync(index: &SearchIndex, corpus: &Path, rebuild: bool) -> Result<(), Failure
     let mut writer = index.writer()?;
     let total = changed.len();
     for (i, parsed) in changed.iter().enumerate() {
+        let warnings = match parsed.warnings.len() {
+            0 => String::new(),
+            n => format!(", {n} ingestion warnings: see the chunk example"),
+        };
         eprintln!(
-            "indexing {}/{}: {} ({} paragraphs)",
+            "indexing {}/{}: {} ({} paragraphs{warnings})",
             i + 1,
             total,
             parsed.report.report_id,
