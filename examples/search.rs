@@ -321,7 +321,7 @@ fn sync(index: &SearchIndex, corpus: &Path, rebuild: bool) -> Result<(), Failure
         eprintln!("removing {id}: its file is gone");
         writer.remove_report(id);
     }
-    writer.commit()?;
+    writer.finish()?;
     eprintln!(
         "index {} ready: {} reports, {} paragraphs",
         index
@@ -369,8 +369,9 @@ fn resolve_authorities(index: &SearchIndex, wanted: &[String]) -> Result<Vec<Str
 
 fn print_text(results: &SearchResults, options: &Options) {
     let shown = results.hits.len();
-    match shown {
-        0 => println!("No paragraph matches."),
+    match (results.total, shown) {
+        (0, _) => println!("No paragraph matches."),
+        (total, 0) => println!("{total} paragraphs match.\n"),
         _ => println!(
             "{} paragraphs match; showing {}–{}:\n",
             results.total,

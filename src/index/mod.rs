@@ -424,6 +424,15 @@ mod tests {
         writer.remove_report(&reports[0].report.report_id);
         writer.commit()?;
         assert_eq!(index.num_paragraphs()?, 4);
+        // `finish` commits, waits for merges and releases the lock.
+        drop(writer);
+        let mut writer = index.writer()?;
+        writer.add_report(&reports[0])?;
+        writer.finish()?;
+        assert_eq!(index.num_paragraphs()?, 8);
+        let mut writer = index.writer()?;
+        writer.remove_report(&reports[0].report.report_id);
+        writer.commit()?;
         let ids: Vec<String> = index
             .reports()?
             .into_iter()
@@ -524,6 +533,17 @@ mod tests {
             SearchIndex::open_or_create(&path),
             Err(Error::SchemaVersion { .. })
         ));
+        // A directory of other files is not mistaken for an old index.
+        let other = dir.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        std::fs::write(other.join("notes.txt"), "mine").unwrap();
+        match SearchIndex::open_or_create(&other) {
+            Err(Error::Index { message, .. }) => {
+                assert!(message.contains("no ofsted-search index"))
+            }
+            other => panic!("expected an index error, got {other:?}"),
+        }
+        assert!(other.join("notes.txt").exists());
         assert!(matches!(
             SearchIndex::open(dir.path().join("missing")),
             Err(Error::Io { .. })

@@ -182,7 +182,17 @@ pub(crate) fn check_meta(dir: &Path) -> Result<()> {
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(mismatch(format!("unknown (no {META_FILE})")))
+            // Without tantivy's own meta file this is no index at all: advising to delete the
+            // directory (as for an old index) could destroy the user's files.
+            if !dir.join("meta.json").exists() {
+                return Err(Error::Index {
+                    path: Some(dir.to_path_buf()),
+                    message: "the directory is not empty and holds no ofsted-search index; \
+                              choose a new or empty directory for the index"
+                        .into(),
+                });
+            }
+            return Err(mismatch(format!("unknown (no {META_FILE})")));
         }
         Err(source) => {
             return Err(Error::Io {

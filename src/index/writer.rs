@@ -159,6 +159,25 @@ impl IndexWriter {
     }
 }
 
+impl IndexWriter {
+    /// Commits, then waits until background segment merges are done, so the index is left
+    /// with few segments (fewer segments answer queries faster). Use it at the end of a bulk
+    /// ingest; the writer is released.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Index`](crate::Error::Index) when the engine cannot write or merge.
+    pub fn finish(mut self) -> Result<()> {
+        self.commit()?;
+        let place = self.place.clone();
+        let reader = self.reader.clone();
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| place.error(e))?;
+        reader.reload().map_err(|e| place.error(e))
+    }
+}
+
 /// The indexed form of a year: four digits, so that a year is one term.
 pub(crate) fn year_term(year: u16) -> String {
     format!("{year:04}")

@@ -144,6 +144,13 @@ impl FacetCounts {
     }
 
     /// A facet's values, most frequent first (ties in key order).
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use ofsted_search::FacetCounts;
+    /// let grades = BTreeMap::from([("good".to_string(), 3), ("inadequate".to_string(), 5)]);
+    /// assert_eq!(FacetCounts::ranked(&grades), vec![("inadequate", 5), ("good", 3)]);
+    /// ```
     pub fn ranked(counts: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
         let mut v: Vec<(&str, u64)> = counts.iter().map(|(k, n)| (k.as_str(), *n)).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
