@@ -135,7 +135,9 @@ impl SearchIndex {
     ///
     /// [`Error::Index`] if the engine cannot set it up.
     pub fn create_in_ram() -> Result<SearchIndex> {
-        let index = Index::create_in_ram(schema::build_schema());
+        let index = schema::builder()
+            .create_in_ram()
+            .map_err(|e| IndexPlace { path: None }.error(e))?;
         SearchIndex::wrap(index, None)
     }
 

@@ -2,7 +2,7 @@
 //! ordinal of each facet column, turned into strings once at the end.
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Cardinality, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::results::FacetCounts;
@@ -62,38 +62,60 @@ impl Collector for FacetCollector {
     }
 }
 
+/// Ordinals come from the column's own dictionary, so they are in range; a miss is ignored
+/// rather than trusted.
+fn bump(counts: &mut [u32], ord: u64) {
+    if let Some(n) = counts.get_mut(ord as usize) {
+        *n += 1;
+    }
+}
+
 impl SegmentCollector for FacetSegmentCollector {
     type Fruit = Result<FacetCounts, String>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         for (_, column, counts) in &mut self.columns {
-            for ord in column.term_ords(doc) {
-                // Ordinals come from the column's own dictionary, so they are in range.
-                if let Some(n) = counts.get_mut(ord as usize) {
-                    *n += 1;
+            let ords = column.ords();
+            // Single-valued columns (all but themes) answer with one lookup, without the
+            // iterator a multi-valued column needs.
+            if ords.get_cardinality() == Cardinality::Multivalued {
+                for ord in ords.values_for_doc(doc) {
+                    bump(counts, ord);
                 }
+            } else if let Some(ord) = ords.first(doc) {
+                bump(counts, ord);
             }
         }
     }
 
     fn harvest(self) -> Result<FacetCounts, String> {
         let mut out = FacetCounts::default();
-        let mut value = String::new();
         for (name, column, counts) in self.columns {
             let Some(map) = out.facet_mut(name) else {
                 continue;
             };
-            for (ord, &n) in counts.iter().enumerate() {
-                if n == 0 {
-                    continue;
-                }
-                match column.ord_to_str(ord as u64, &mut value) {
-                    Ok(true) => {
-                        map.insert(value.clone(), u64::from(n));
+            // One sorted walk of the dictionary: looking ordinals up one by one would decode
+            // a dictionary block per value, which dominated the whole results page.
+            let (ords, ns): (Vec<u64>, Vec<u32>) = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, &n)| n > 0)
+                .map(|(ord, &n)| (ord as u64, n))
+                .unzip();
+            let mut ns = ns.into_iter();
+            let mut bad_utf8 = false;
+            let complete = column
+                .dictionary()
+                .sorted_ords_to_term_cb(&ords, |bytes| match std::str::from_utf8(bytes) {
+                    Ok(value) => {
+                        let n = ns.next().unwrap_or(0);
+                        map.insert(value.to_string(), u64::from(n));
                     }
-                    Ok(false) => return Err(format!("facet '{name}': term {ord} missing")),
-                    Err(e) => return Err(format!("facet '{name}': {e}")),
-                }
+                    Err(_) => bad_utf8 = true,
+                })
+                .map_err(|e| format!("facet '{name}': {e}"))?;
+            if !complete || bad_utf8 {
+                return Err(format!("facet '{name}': the value dictionary is damaged"));
             }
         }
         Ok(out)
