@@ -1,5 +1,5 @@
-//! Faceted search: how many paragraphs about a topic sit in sections of each grade, and
-//! which themes they carry — a grade × theme table computed from facet counts.
+//! Faceted search: how many paragraphs about a topic carry each theme, in sections of each
+//! grade — a theme × grade table computed from facet counts.
 //!
 //! ```text
 //! cargo run --example facets
@@ -11,7 +11,7 @@
 use std::error::Error;
 
 use ofsted_search::ingest::Ingester;
-use ofsted_search::{Grade, Query, SearchIndex};
+use ofsted_search::{FacetCounts, Grade, Query, SearchIndex};
 
 fn main() -> Result<(), Box<dyn Error>> {
     // Index the bundled reports in memory.
@@ -34,28 +34,38 @@ fn main() -> Result<(), Box<dyn Error>> {
     let overall = index.search(&overall)?;
     println!("{} paragraphs mention {topic:?}\n", overall.total);
 
-    // ...then one per grade: its theme counts are a row of the table.
-    let themes: Vec<&String> = overall.facets.theme.keys().collect();
-    println!("{:<22} {:>6}  themes", "grade", "paras");
+    // ...then one per grade: its theme counts are a column of the table.
+    let mut columns = Vec::new();
     for (grade, &count) in &overall.facets.grade {
         let mut q = Query::new(topic);
         q.grade(grade.parse::<Grade>()?).limit(0);
-        let row = index.search(&q)?;
+        let column = index.search(&q)?;
 
         // The grade filter selects exactly the paragraphs the grade facet counted.
-        assert_eq!(row.total, count);
-        assert_eq!(row.facets.grade.len(), 1);
-
-        let cells: Vec<String> = themes
-            .iter()
-            .map(|t| format!("{t}={}", row.facets.theme.get(*t).copied().unwrap_or(0)))
-            .collect();
-        println!("{grade:<22} {:>6}  {}", row.total, cells.join(" "));
-
-        // A row never counts more than the whole column.
-        for (theme, n) in &row.facets.theme {
+        assert_eq!(column.total, count);
+        assert_eq!(column.facets.grade.len(), 1);
+        // A column never counts more than the whole row.
+        for (theme, n) in &column.facets.theme {
             assert!(*n <= overall.facets.theme[theme]);
         }
+        columns.push((grade, column));
+    }
+
+    // Print themes down, grades across.
+    print!("{:<24}", "theme");
+    for (grade, _) in &columns {
+        print!("{:>22}", grade);
+    }
+    println!("{:>8}", "all");
+    for (theme, all) in FacetCounts::ranked(&overall.facets.theme) {
+        print!("{theme:<24}");
+        for (_, column) in &columns {
+            print!(
+                "{:>22}",
+                column.facets.theme.get(theme).copied().unwrap_or(0)
+            );
+        }
+        println!("{all:>8}");
     }
 
     // Paragraphs of ungraded sections are in no row.

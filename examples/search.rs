@@ -136,6 +136,7 @@ fn run() -> Result<(), Failure> {
     for &grade in &options.grades {
         query.grade(grade);
     }
+    check_themes(&index, &options.themes)?;
     for theme in &options.themes {
         query.theme(theme);
     }
@@ -367,14 +368,37 @@ fn resolve_authorities(index: &SearchIndex, wanted: &[String]) -> Result<Vec<Str
     Ok(out)
 }
 
+/// Refuses theme ids no indexed paragraph carries (most likely a typo), listing the ids.
+fn check_themes(index: &SearchIndex, wanted: &[String]) -> Result<(), Failure> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut all = Query::all();
+    all.limit(0);
+    let known = index.search(&all)?.facets.theme;
+    for w in wanted {
+        if !known.contains_key(w) {
+            let list: Vec<&str> = known.keys().map(String::as_str).collect();
+            return Err(Failure::Usage(format!(
+                "--theme: no paragraph has theme '{w}'; indexed themes: {}",
+                list.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn print_text(results: &SearchResults, options: &Options) {
     let shown = results.hits.len();
+    let matching = match results.total {
+        1 => "1 paragraph matches".to_string(),
+        n => format!("{n} paragraphs match"),
+    };
     match (results.total, shown) {
         (0, _) => println!("No paragraph matches."),
-        (total, 0) => println!("{total} paragraphs match.\n"),
+        (_, 0) => println!("{matching}.\n"),
         _ => println!(
-            "{} paragraphs match; showing {}–{}:\n",
-            results.total,
+            "{matching}; showing {}–{}:\n",
             options.offset + 1,
             options.offset + shown
         ),

@@ -381,6 +381,14 @@ mod tests {
     }
 
     #[test]
+    fn handles_cross_threads() {
+        fn shared<T: Send + Sync + Clone>() {}
+        fn sent<T: Send>() {}
+        shared::<SearchIndex>();
+        sent::<IndexWriter>();
+    }
+
+    #[test]
     fn reingesting_a_report_replaces_it() -> Result<()> {
         let reports = corpus(3, 6);
         let index = indexed(&reports)?;
