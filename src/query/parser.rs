@@ -585,6 +585,15 @@ mod tests {
         }
 
         #[test]
+        fn lenient_mode_changes_nothing_that_strict_mode_accepts(
+            q in "(AND|OR|NOT|[()\"+~-]| |x|y|2){0,30}"
+        ) {
+            if let Ok(strict) = parse(&q, Operator::All, false) {
+                proptest::prop_assert_eq!(parse(&q, Operator::All, true), Ok(strict));
+            }
+        }
+
+        #[test]
         fn strict_errors_point_inside_the_query(q in "(AND|OR|NOT|[()\"+~-]| |x|é){0,30}") {
             if let Err(e) = parse(&q, Operator::All, false) {
                 proptest::prop_assert!(e.position < q.chars().count().max(1));
