@@ -15,6 +15,8 @@
 //! reports whose file vanished are removed. Run with `--help` for every option.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::{self, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,8 +32,8 @@ Query syntax: words (all required by default), \"a phrase\", OR, AND, NOT, -excl
 +required, (groups).
 
 options:
-  --index DIR        index directory (default: target/ofsted-index)
-  --corpus DIR       directory of report .txt files (default: corpus)
+  --index DIR        index directory (default: target/ofsted-index in this package)
+  --corpus DIR       directory of report .txt files (default: corpus in this package)
   --json             print one JSON object instead of text
   --limit N          number of paragraphs to print (default: 10)
   --offset N         skip the first N paragraphs (default: 0)
@@ -102,8 +104,7 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), Failure> {
     let Some(options) = parse_args(std::env::args().skip(1))? else {
-        println!("{USAGE}");
-        return Ok(());
+        return emit(&format!("{USAGE}\n"));
     };
     let index = SearchIndex::open_or_create(&options.index)?;
     sync(&index, &options.corpus, options.rebuild)?;
@@ -145,21 +146,38 @@ fn run() -> Result<(), Failure> {
     }
 
     let results = index.search(&query)?;
+    let mut out = String::new();
     if options.json {
-        let json = serde_json::to_string(&results)
+        out = serde_json::to_string(&results)
             .map_err(|e| Failure::Error(format!("cannot write JSON: {e}")))?;
-        println!("{json}");
+        out.push('\n');
     } else {
-        print_text(&results, &options);
+        print_text(&mut out, &results, &options)
+            .map_err(|e| Failure::Error(format!("cannot format results: {e}")))?;
     }
-    Ok(())
+    emit(&out)
+}
+
+/// Writes to stdout; a closed pipe (`search … | head`) is a normal end, not an error.
+fn emit(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Error(format!("cannot write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Parses the arguments; `Ok(None)` for `--help`.
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Failure> {
     let mut o = Options {
-        index: PathBuf::from("target/ofsted-index"),
-        corpus: PathBuf::from("corpus"),
+        // Defaults are inside the package, so the example works from any directory.
+        index: Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ofsted-index"),
+        corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"),
         json: false,
         limit: 10,
         offset: 0,
@@ -388,23 +406,24 @@ fn check_themes(index: &SearchIndex, wanted: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-fn print_text(results: &SearchResults, options: &Options) {
+fn print_text(out: &mut String, results: &SearchResults, options: &Options) -> fmt::Result {
     let shown = results.hits.len();
     let matching = match results.total {
         1 => "1 paragraph matches".to_string(),
         n => format!("{n} paragraphs match"),
     };
     match (results.total, shown) {
-        (0, _) => println!("No paragraph matches."),
-        (_, 0) => println!("{matching}.\n"),
-        _ => println!(
+        (0, _) => writeln!(out, "No paragraph matches."),
+        (_, 0) => writeln!(out, "{matching}.\n"),
+        _ => writeln!(
+            out,
             "{matching}; showing {}–{}:\n",
             options.offset + 1,
             options.offset + shown
         ),
-    }
+    }?;
     for (i, hit) in results.hits.iter().enumerate() {
-        println!("{}. {}", options.offset + i + 1, hit.citation);
+        writeln!(out, "{}. {}", options.offset + i + 1, hit.citation)?;
         let mut section = if hit.section.is_empty() {
             "(no section heading)".to_string()
         } else {
@@ -413,18 +432,18 @@ fn print_text(results: &SearchResults, options: &Options) {
         if let Some(grade) = hit.grade {
             section.push_str(&format!(" [{}]", grade.label()));
         }
-        println!("   section: {section}");
+        writeln!(out, "   section: {section}")?;
         if !hit.themes.is_empty() {
-            println!("   themes: {}", hit.themes.join(", "));
+            writeln!(out, "   themes: {}", hit.themes.join(", "))?;
         }
-        println!("   id: {}  (score {:.2})", hit.id, hit.score);
-        println!("   {}\n", hit.snippet);
+        writeln!(out, "   id: {}  (score {:.2})", hit.id, hit.score)?;
+        writeln!(out, "   {}\n", hit.snippet)?;
     }
-    print_facets(&results.facets);
+    print_facets(out, &results.facets)
 }
 
-fn print_facets(facets: &FacetCounts) {
-    println!("Matching paragraphs per facet:");
+fn print_facets(out: &mut String, facets: &FacetCounts) -> fmt::Result {
+    writeln!(out, "Matching paragraphs per facet:")?;
     for name in ["authority", "year", "grade", "theme", "area"] {
         let Some(counts) = facets.facet(name) else {
             continue;
@@ -438,6 +457,7 @@ fn print_facets(facets: &FacetCounts) {
         } else {
             ranked.join(", ")
         };
-        println!("  {name:<9} {line}");
+        writeln!(out, "  {name:<9} {line}")?;
     }
+    Ok(())
 }
