@@ -146,9 +146,10 @@ impl SearchIndex {
     ///
     /// # Errors
     ///
-    /// [`Error::SchemaVersion`] when `dir` holds an index of another schema version (or
-    /// something that is not an ofsted-search index), [`Error::Io`] when the directory cannot
-    /// be created or read, [`Error::Index`] for engine errors; each names `dir`.
+    /// [`Error::SchemaVersion`] when `dir` holds a tantivy index of another schema version (or
+    /// one without the version file), [`Error::Index`] when `dir` is not empty and holds no
+    /// index at all (it is left untouched) and for engine errors, [`Error::Io`] when the
+    /// directory cannot be created or read; each names `dir`.
     pub fn open_or_create(dir: impl AsRef<Path>) -> Result<SearchIndex> {
         let dir = dir.as_ref();
         let empty = match std::fs::read_dir(dir) {
