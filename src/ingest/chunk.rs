@@ -579,7 +579,7 @@ impl<'r> Chunker<'r> {
         // A lead-in to a list ("This local authority is good because:") or a stray fragment
         // is structure, not a paragraph; numbered paragraphs are always kept.
         let keep = block.number.is_some()
-            || (words >= 6 && !(block.text.ends_with(':') && words <= 20))
+            || (words >= 6 && !(is_lead_in(&block.text) && words <= 20))
             || (words >= 3 && ends_sentence(&block.text));
         if keep {
             self.out.push(block);
@@ -638,6 +638,11 @@ fn known_heading(text: &str) -> bool {
             .iter()
             .chain(REPORT_WIDE)
             .any(|p| bare.starts_with(p))
+}
+
+/// A sentence that introduces a list: "…is good because", "The report highlighted:".
+fn is_lead_in(text: &str) -> bool {
+    text.ends_with(':') || text.ends_with(" because")
 }
 
 /// `12. Text…` → (12, "Text…"). The text must start like a sentence.
