@@ -4,6 +4,7 @@
 
 pub mod citation;
 pub mod error;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod model;
