@@ -11,7 +11,8 @@
 //! `index` action whose `_id` is the paragraph id, so loading the file twice replaces rather
 //! than duplicates. `--index NAME` sets the action's `_index` (default `ofsted-paragraphs`;
 //! `--index ''` leaves it out). `--manifest FILE` supplies metadata a text does not state.
-//! The documents go to stdout; warnings and a summary go to stderr. The README shows how to
+//! The documents go to stdout; warnings, a progress bar (when stderr is a terminal) and a
+//! summary go to stderr. The README shows how to
 //! create the index and load the file in each engine.
 
 use std::io::Write;
@@ -19,7 +20,12 @@ use std::process::ExitCode;
 
 use ofsted_search::export::{self, Format};
 use ofsted_search::ingest::manifest::Manifest;
-use ofsted_search::ingest::Ingester;
+use ofsted_search::ingest::{Batch, Ingester};
+use ofsted_search::Error;
+
+#[path = "support/progress_bar.rs"]
+mod progress_bar;
+use progress_bar::ProgressBar;
 
 const USAGE: &str =
     "usage: export --format quickwit|elasticsearch [--index NAME] [--manifest FILE] FILE...";
@@ -91,16 +97,26 @@ fn run(
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut documents = 0;
-    // One report at a time, so a large collection is never held in memory at once.
-    for file in files {
-        let parsed = ingester.ingest_file_with(file, &manifest.overrides_for(file))?;
-        for w in &parsed.warnings {
-            eprintln!("warning: {w}");
-        }
-        documents += export::write_ndjson(&mut out, std::slice::from_ref(&parsed), format)?;
-    }
+    let mut bar = ProgressBar::stderr();
+    // The batch hands over one report at a time, so a large collection is never held in
+    // memory at once.
+    let summary = Batch::new(&ingester)
+        .manifest(&manifest)
+        .run_with_progress(
+            files,
+            |event| bar.update(event),
+            |parsed| {
+                export::write_ndjson(&mut out, std::slice::from_ref(parsed), format).map_err(
+                    |source| Error::Io {
+                        path: "<stdout>".into(),
+                        action: "cannot write export",
+                        source,
+                    },
+                )?;
+                Ok(())
+            },
+        )?;
     out.flush()?;
-    eprintln!("export: {documents} paragraphs from {} files", files.len());
+    eprintln!("export: {summary}");
     Ok(())
 }
