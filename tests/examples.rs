@@ -1,0 +1,247 @@
+//! Every example, run as a user runs it (`cargo run --example NAME -- ARGS`), with its output
+//! checked against the library.
+//!
+//! The examples are built once, by asking cargo to build them and to name the executables it
+//! produced, rather than by guessing paths in the target directory: `cargo test --test
+//! examples` does not build the examples itself, so a guessed path could be a stale binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use ofsted_search::export::{self, Format};
+use ofsted_search::ingest::{Ingester, ParsedReport};
+use serde_json::Value;
+
+/// The examples this file runs. `every_example_is_run` fails when `examples/` has one that is
+/// not listed here, so a new example cannot land untested.
+const COVERED: &[&str] = &["chunk", "export"];
+
+const SHEFFIELD: &str = "corpus/sheffield-2014-inspection.txt";
+
+fn corpus_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir("corpus")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Builds every example (once per test run) and returns their executables by name.
+fn executables() -> &'static BTreeMap<String, PathBuf> {
+    static BUILT: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
+        let out = Command::new(cargo)
+            .args(["build", "--quiet", "--examples", "--message-format=json"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cannot run cargo to build the examples");
+        assert!(
+            out.status.success(),
+            "building the examples failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut found = BTreeMap::new();
+        for line in String::from_utf8(out.stdout).unwrap().lines() {
+            let message: Value = serde_json::from_str(line).unwrap();
+            let is_example = message["target"]["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "example"));
+            if let (true, Some(exe)) = (is_example, message["executable"].as_str()) {
+                let name = message["target"]["name"].as_str().unwrap().to_string();
+                found.insert(name, PathBuf::from(exe));
+            }
+        }
+        found
+    })
+}
+
+fn run(example: &str, args: &[&str]) -> Output {
+    let exe = executables()
+        .get(example)
+        .unwrap_or_else(|| panic!("cargo built no example named {example}"));
+    Command::new(exe)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run example {example}: {e}"))
+}
+
+/// Runs an example that must succeed and returns its stdout and stderr.
+fn run_ok(example: &str, args: &[&str]) -> (String, String) {
+    let out = run(example, args);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        out.status.success(),
+        "example {example} {args:?} failed ({}):\n{stderr}",
+        out.status
+    );
+    (stdout, stderr)
+}
+
+fn json_lines(stdout: &str) -> Vec<serde_json::Map<String, Value>> {
+    stdout
+        .lines()
+        .map(|l| match serde_json::from_str::<Value>(l) {
+            Ok(Value::Object(o)) => o,
+            other => panic!("not a JSON object line: {l:?} ({other:?})"),
+        })
+        .collect()
+}
+
+fn keys(object: &serde_json::Map<String, Value>) -> BTreeSet<&str> {
+    object.keys().map(String::as_str).collect()
+}
+
+fn ingest(path: &str) -> ParsedReport {
+    Ingester::new()
+        .ingest_file(path)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn every_example_is_run() {
+    let mut found: Vec<String> = std::fs::read_dir("examples")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut covered: Vec<String> = COVERED.iter().map(|s| s.to_string()).collect();
+    covered.sort();
+    assert_eq!(
+        found, covered,
+        "add a test for each new example to tests/examples.rs"
+    );
+}
+
+#[test]
+fn chunk_prints_one_json_line_per_paragraph() {
+    let (stdout, _) = run_ok("chunk", &[SHEFFIELD]);
+    let lines = json_lines(&stdout);
+    let parsed = ingest(SHEFFIELD);
+    assert_eq!(lines.len(), parsed.paragraphs.len());
+    let expected: BTreeSet<&str> = [
+        "id",
+        "report_id",
+        "authority",
+        "year",
+        "number",
+        "ordinal",
+        "section",
+        "area",
+        "grade",
+        "themes",
+        "text",
+        "citation",
+    ]
+    .into();
+    for (line, p) in lines.iter().zip(&parsed.paragraphs) {
+        assert_eq!(keys(line), expected);
+        assert_eq!(line["id"], p.id.as_str());
+        assert_eq!(line["text"], p.text.as_str());
+        assert_eq!(line["citation"], p.citation.as_str());
+    }
+}
+
+#[test]
+fn chunk_reports_prints_one_json_line_per_report() {
+    let files = corpus_files();
+    let args: Vec<&str> = std::iter::once("--reports")
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    let (stdout, _) = run_ok("chunk", &args);
+    let lines = json_lines(&stdout);
+    assert_eq!(lines.len(), files.len());
+    let expected: BTreeSet<&str> = [
+        "report_id",
+        "authority",
+        "kind",
+        "title",
+        "inspection_start",
+        "inspection_end",
+        "published",
+        "year",
+        "overall_grade",
+        "judgements",
+    ]
+    .into();
+    for (line, file) in lines.iter().zip(&files) {
+        assert_eq!(keys(line), expected);
+        assert_eq!(line["report_id"], ingest(file).report.report_id.as_str());
+    }
+}
+
+#[test]
+fn chunk_names_a_missing_file_and_fails() {
+    let out = run("chunk", &["corpus/no-such-report.txt"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("corpus/no-such-report.txt"), "{stderr}");
+}
+
+#[test]
+fn export_round_trips_in_both_formats() {
+    let files = corpus_files();
+    let reports: Vec<ParsedReport> = files.iter().map(|f| ingest(f)).collect();
+    let paragraphs: usize = reports.iter().map(|r| r.paragraphs.len()).sum();
+    for (format, lines_per_doc) in [("quickwit", 1), ("elasticsearch", 2)] {
+        let args: Vec<&str> = ["--format", format]
+            .into_iter()
+            .chain(files.iter().map(String::as_str))
+            .collect();
+        let (stdout, stderr) = run_ok("export", &args);
+        assert_eq!(
+            stdout.lines().count(),
+            lines_per_doc * paragraphs,
+            "{format}"
+        );
+        let back = export::read_ndjson(stdout.as_bytes(), format).unwrap();
+        assert_eq!(back.len(), reports.len());
+        for (got, want) in back.iter().zip(&reports) {
+            assert_eq!(got.report, want.report, "{format}");
+            assert_eq!(got.paragraphs, want.paragraphs, "{format}");
+        }
+        // The library writes the same bytes.
+        let format_value = match format {
+            "quickwit" => Format::Quickwit,
+            _ => Format::Elasticsearch {
+                index: Some(export::DEFAULT_INDEX.into()),
+            },
+        };
+        let mut expected = Vec::new();
+        export::write_ndjson(&mut expected, &reports, &format_value).unwrap();
+        assert_eq!(stdout.as_bytes(), expected.as_slice(), "{format}");
+        // stderr is not a terminal here: a plain summary, no progress bar escapes.
+        assert!(
+            !stderr.contains('\x1b') && !stderr.contains('\r'),
+            "{stderr:?}"
+        );
+        let summary = format!(
+            "export: {} reports, {paragraphs} paragraphs, ",
+            reports.len()
+        );
+        assert!(stderr.contains(&summary), "{stderr}");
+    }
+}
+
+#[test]
+fn export_rejects_bad_arguments() {
+    for args in [
+        &["corpus/x.txt"][..],
+        &["--format", "solr", SHEFFIELD],
+        &["--format", "quickwit"],
+    ] {
+        let out = run("export", args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("usage: export"), "{stderr}");
+    }
+}
