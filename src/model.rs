@@ -198,7 +198,8 @@ pub struct Date {
 impl Date {
     /// A date, or `None` when the day does not exist in that month.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
