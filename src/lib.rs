@@ -14,3 +14,8 @@ pub use error::{Error, ParseValueError, QueryError, Result};
 pub use index::{IndexWriter, IndexedReport, SearchIndex};
 pub use model::{Area, Date, Grade, Paragraph, Report, ReportKind};
 pub use query::{Citation, FacetCounts, Hit, Operator, Query, SearchResults};
+
+// The README's Rust code blocks run as doctests, so the first code a user copies compiles.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -36,6 +36,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 use super::manifest::Manifest;
 use super::{Ingester, ParsedReport};
 use crate::error::Result;
@@ -94,7 +96,9 @@ pub enum Progress<'a> {
 }
 
 /// What a [`Batch`] did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// It serialises with serde; `elapsed` as `{"secs": …, "nanos": …}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Files the batch was given.
     pub files: usize,
@@ -113,7 +117,7 @@ pub struct Summary {
 }
 
 /// A file a [`Batch`] skipped.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     /// The file.
     pub path: PathBuf,
