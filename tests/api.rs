@@ -107,3 +107,16 @@ fn error_messages_name_their_input_and_do_not_end_in_punctuation() {
         assert!(!message.ends_with('.'), "{message}");
     }
 }
+
+#[test]
+fn the_theme_taxonomy_round_trips_through_its_text_form() {
+    use ofsted_search::ingest::Taxonomy;
+    let taxonomy = Taxonomy::default();
+    assert!(!taxonomy.themes().is_empty());
+    let back = Taxonomy::from_toml_str(&taxonomy.to_toml(), "round-trip.toml").unwrap();
+    assert_eq!(back.themes(), taxonomy.themes());
+    assert_eq!(back.threshold(), taxonomy.threshold());
+    // Both taxonomies tag alike, so the text form loses nothing that matters.
+    let text = "Return home interviews for children who go missing are not always completed.";
+    assert_eq!(back.tag(text, ""), taxonomy.tag(text, ""));
+}
