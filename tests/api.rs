@@ -40,6 +40,14 @@ fn typed_values_round_trip() {
     round_trips(Grade::ALL);
     round_trips(Area::ALL);
     round_trips(ReportKind::ALL);
+    use ofsted_search::ingest::authorities::AuthorityKind;
+    round_trips(&[
+        AuthorityKind::County,
+        AuthorityKind::Metropolitan,
+        AuthorityKind::London,
+        AuthorityKind::Unitary,
+        AuthorityKind::SuiGeneris,
+    ]);
 }
 
 #[test]
