@@ -79,6 +79,14 @@ fn main() -> ExitCode {
     match run(&files, &format, manifest.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // A closed pipe (`export … | head`) is the reader's choice, not a failure.
+            let kind = match e.downcast_ref::<Error>() {
+                Some(Error::Io { source, .. }) => Some(source.kind()),
+                _ => e.downcast_ref::<std::io::Error>().map(std::io::Error::kind),
+            };
+            if kind == Some(std::io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
             eprintln!("export: {e}");
             ExitCode::FAILURE
         }

@@ -245,3 +245,32 @@ fn export_rejects_bad_arguments() {
         assert!(stderr.contains("usage: export"), "{stderr}");
     }
 }
+
+#[test]
+fn export_stops_quietly_when_the_reader_closes_the_pipe() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let exe = &executables()["export"];
+    let mut args = vec!["--format".to_string(), "elasticsearch".to_string()];
+    // Enough output (several copies of the corpus) to outgrow the pipe's buffer.
+    for _ in 0..4 {
+        args.extend(corpus_files());
+    }
+    let mut child = Command::new(exe)
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("{\"index\":"), "{first}");
+    // The reader is dropped here, closing the pipe like `head -1` would.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{}: {stderr}", out.status);
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
