@@ -16,7 +16,14 @@ use serde_json::Value;
 
 /// The examples this file runs. `every_example_is_run` fails when `examples/` has one that is
 /// not listed here, so a new example cannot land untested.
-const COVERED: &[&str] = &["chunk", "export"];
+const COVERED: &[&str] = &[
+    "chunk",
+    "citations",
+    "export",
+    "facets",
+    "search",
+    "similar",
+];
 
 const SHEFFIELD: &str = "corpus/sheffield-2014-inspection.txt";
 
@@ -273,4 +280,121 @@ fn export_stops_quietly_when_the_reader_closes_the_pipe() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(out.status.success(), "{}: {stderr}", out.status);
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
+
+/// Every hit's citation, as the library's own ingestion gives it for that paragraph id.
+fn library_citations() -> BTreeMap<String, String> {
+    corpus_files()
+        .iter()
+        .flat_map(|f| ingest(f).paragraphs)
+        .map(|p| (p.id, p.citation))
+        .collect()
+}
+
+#[test]
+fn search_builds_then_reuses_an_index_and_prints_cited_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let index = index.to_str().unwrap();
+    let query = "missing children return home interviews";
+
+    // First run: builds the index, saying so on stderr, and prints ranked citations.
+    let (text, stderr) = run_ok("search", &["--index", index, query]);
+    assert!(stderr.contains("ready"), "{stderr}");
+    assert!(text.contains("paragraphs match"), "{text}");
+
+    // Second run: reuses the index without indexing anything again.
+    let (json, stderr) = run_ok("search", &["--index", index, "--json", query]);
+    assert!(!stderr.contains("indexing"), "{stderr}");
+    let value: Value = serde_json::from_str(&json).unwrap();
+    let object = value.as_object().unwrap();
+    assert_eq!(keys(object), ["facets", "hits", "total"].into());
+    let facets = keys(value["facets"].as_object().unwrap());
+    for facet in ["authority", "year", "grade", "theme"] {
+        assert!(facets.contains(facet), "no {facet} facet in {facets:?}");
+    }
+    let hits = value["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(value["total"].as_u64().unwrap() >= hits.len() as u64);
+    let hit_keys: BTreeSet<&str> = [
+        "id",
+        "score",
+        "citation",
+        "authority",
+        "year",
+        "number",
+        "section",
+        "area",
+        "grade",
+        "themes",
+        "text",
+        "snippet",
+    ]
+    .into();
+    let citations = library_citations();
+    for hit in hits {
+        assert_eq!(keys(hit.as_object().unwrap()), hit_keys);
+        let id = hit["id"].as_str().unwrap();
+        let citation = hit["citation"].as_str().unwrap();
+        assert_eq!(
+            Some(citation),
+            citations.get(id).map(String::as_str),
+            "{id}"
+        );
+        // The text output of the first run printed the same citations.
+        assert!(text.contains(citation), "{citation} not in the text output");
+    }
+}
+
+#[test]
+fn search_filters_and_similar_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let index = index.to_str().unwrap();
+    let json = |args: &[&str]| -> Value {
+        let mut all = vec!["--index", index, "--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&run_ok("search", &all).0).unwrap()
+    };
+
+    let graded = json(&["--grade", "inadequate", "--year", "2014..2016", "strategy"]);
+    let hits = graded["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for hit in hits {
+        assert_eq!(hit["grade"], "inadequate");
+        let year = hit["year"].as_u64().unwrap();
+        assert!((2014..=2016).contains(&year), "{year}");
+    }
+
+    let source = "sheffield-city-council/2014-inspection/41";
+    let similar = json(&["--similar", source]);
+    let hits = similar["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for hit in hits {
+        assert_ne!(hit["id"], source);
+        assert_ne!(hit["authority"], "Sheffield City Council");
+    }
+}
+
+#[test]
+fn search_reports_a_malformed_query_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let out = run(
+        "search",
+        &["--index", index.to_str().unwrap(), "\"unbalanced"],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("at character 0"), "{stderr}");
+}
+
+/// The literate examples assert their own results; here they must run to completion and
+/// print something.
+#[test]
+fn literate_examples_run_and_pass_their_own_assertions() {
+    for example in ["facets", "citations", "similar"] {
+        let (stdout, _) = run_ok(example, &[]);
+        assert!(!stdout.trim().is_empty(), "{example} printed nothing");
+    }
 }
