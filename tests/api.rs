@@ -128,3 +128,26 @@ fn the_theme_taxonomy_round_trips_through_its_text_form() {
     let text = "Return home interviews for children who go missing are not always completed.";
     assert_eq!(back.tag(text, ""), taxonomy.tag(text, ""));
 }
+
+/// ARCHITECTURE.md describes every public module: a module added without a paragraph there
+/// fails here.
+#[test]
+fn architecture_names_every_module() {
+    let architecture = std::fs::read_to_string("ARCHITECTURE.md").unwrap();
+    for file in ["src/lib.rs", "src/ingest/mod.rs"] {
+        let source = std::fs::read_to_string(file).unwrap();
+        let modules: Vec<&str> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
+            .collect();
+        assert!(!modules.is_empty(), "{file}");
+        for module in modules {
+            let named = architecture.contains(&format!("`{module}`"))
+                || architecture.contains(&format!("::{module}`"));
+            assert!(
+                named,
+                "ARCHITECTURE.md does not describe module `{module}` of {file}"
+            );
+        }
+    }
+}
