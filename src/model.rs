@@ -267,7 +267,7 @@ impl<'de> Deserialize<'de> for Date {
 /// One report's metadata, read from its own text (and optionally completed by a manifest).
 ///
 /// Fields the text does not state are `None`: the parser never guesses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Report {
     /// Stable id, e.g. `sheffield-city-council/2014-inspection`.
     pub report_id: String,
@@ -294,7 +294,7 @@ pub struct Report {
 }
 
 /// One citable paragraph (or unnumbered block) of a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Paragraph {
     /// Stable id: `{report_id}/{number}` or, for unnumbered blocks, `{report_id}/u{ordinal}`.
     pub id: String,

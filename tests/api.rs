@@ -72,6 +72,7 @@ fn dates_round_trip_and_reject_impossible_days() {
 
 fn data_type<T: Debug + Clone + PartialEq + Send + Sync + Serialize + DeserializeOwned>() {}
 fn plain_type<T: Debug + Clone + PartialEq + Eq + Send + Sync>() {}
+fn key_type<T: Debug + Clone + Eq + Hash + Send + Sync>() {}
 
 #[test]
 fn public_types_have_the_common_traits() {
@@ -83,6 +84,22 @@ fn public_types_have_the_common_traits() {
     plain_type::<Summary>();
     plain_type::<Format>();
     plain_type::<ParseValueError>();
+
+    // The search side: results are data; ids, citations and queries can be map keys (a
+    // cache of results keyed by query, a set of cited paragraphs).
+    data_type::<ofsted_search::SearchResults>();
+    data_type::<ofsted_search::Hit>();
+    data_type::<ofsted_search::Citation>();
+    data_type::<ofsted_search::FacetCounts>();
+    data_type::<ofsted_search::IndexedReport>();
+    key_type::<Report>();
+    key_type::<Paragraph>();
+    key_type::<ofsted_search::Citation>();
+    key_type::<ofsted_search::Query>();
+    key_type::<Summary>();
+    key_type::<Format>();
+    fn shared<T: Send + Sync + Clone>() {}
+    shared::<ofsted_search::SearchIndex>();
 }
 
 #[test]

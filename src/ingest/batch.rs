@@ -98,7 +98,7 @@ pub enum Progress<'a> {
 /// What a [`Batch`] did.
 ///
 /// It serialises with serde; `elapsed` as `{"secs": …, "nanos": …}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Summary {
     /// Files the batch was given.
     pub files: usize,
@@ -117,7 +117,7 @@ pub struct Summary {
 }
 
 /// A file a [`Batch`] skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Skipped {
     /// The file.
     pub path: PathBuf,
