@@ -105,7 +105,7 @@ fn run(
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut bar = ProgressBar::stderr();
+    let bar = ProgressBar::stderr();
     // The batch hands over one report at a time, so a large collection is never held in
     // memory at once.
     let summary = Batch::new(&ingester)
@@ -113,7 +113,7 @@ fn run(
         .run_with_progress(
             files,
             |event| bar.update(event),
-            |parsed| {
+            |_path, parsed| {
                 export::write_ndjson(&mut out, std::slice::from_ref(parsed), format).map_err(
                     |source| Error::Io {
                         path: "<stdout>".into(),

@@ -164,7 +164,7 @@
 //!             eprintln!("{files_done}/{}: {}", files.len(), path.display());
 //!         }
 //!     },
-//!     |parsed| writer.add_report(parsed),
+//!     |_path, parsed| writer.add_report(parsed),
 //! )?;
 //! writer.commit()?;
 //! assert_eq!(summary.reports, 2);

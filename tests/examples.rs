@@ -6,7 +6,7 @@
 //! examples` does not build the examples itself, so a guessed path could be a stale binary.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
@@ -397,4 +397,38 @@ fn literate_examples_run_and_pass_their_own_assertions() {
         let (stdout, _) = run_ok(example, &[]);
         assert!(!stdout.trim().is_empty(), "{example} printed nothing");
     }
+}
+
+#[test]
+fn search_skips_unreadable_files_and_forgets_removed_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for file in corpus_files() {
+        let name = Path::new(&file).file_name().unwrap();
+        std::fs::copy(&file, corpus.join(name)).unwrap();
+    }
+    std::fs::write(corpus.join("empty.txt"), "").unwrap();
+    let index = dir.path().join("index");
+    let args = [
+        "--index",
+        index.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--json",
+        "children",
+    ];
+
+    let (first, stderr) = run_ok("search", &args);
+    assert!(stderr.contains("empty.txt"), "{stderr}");
+    let first: Value = serde_json::from_str(&first).unwrap();
+    let rotherham = "Rotherham Metropolitan Borough Council";
+    assert!(first["facets"]["authority"][rotherham].as_u64().unwrap() > 0);
+
+    std::fs::remove_file(corpus.join("rotherham-2014-inspection.txt")).unwrap();
+    let (second, stderr) = run_ok("search", &args);
+    assert!(stderr.contains("its file is gone"), "{stderr}");
+    let second: Value = serde_json::from_str(&second).unwrap();
+    assert!(second["facets"]["authority"].get(rotherham).is_none());
+    assert!(second["total"].as_u64() < first["total"].as_u64());
 }

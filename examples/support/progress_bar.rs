@@ -1,6 +1,7 @@
 //! A one-line text progress bar on stderr for the examples' long ingests, drawn only when
 //! stderr is a terminal (so logs and pipes get plain lines). Shared by `#[path]` inclusion.
 
+use std::cell::Cell;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
@@ -12,11 +13,14 @@ const WIDTH: usize = 30;
 
 /// Draws [`Progress`] events as `[=====>    ]  42%  3/7 files  name.txt`, and prints each
 /// report's warnings and skipped files above the bar.
+///
+/// Its methods take `&self` (the state is in `Cell`s), so the progress callback and a batch's
+/// sink can both print through one bar.
 pub struct ProgressBar {
     terminal: bool,
-    files: usize,
-    bytes: u64,
-    last: Option<Instant>,
+    files: Cell<usize>,
+    bytes: Cell<u64>,
+    last: Cell<Option<Instant>>,
 }
 
 impl ProgressBar {
@@ -24,18 +28,18 @@ impl ProgressBar {
     pub fn stderr() -> ProgressBar {
         ProgressBar {
             terminal: std::io::stderr().is_terminal(),
-            files: 0,
-            bytes: 0,
-            last: None,
+            files: Cell::new(0),
+            bytes: Cell::new(0),
+            last: Cell::new(None),
         }
     }
 
     /// Handles one event of a batch.
-    pub fn update(&mut self, event: &Progress<'_>) {
+    pub fn update(&self, event: &Progress<'_>) {
         match event {
             Progress::Started { files, bytes } => {
-                self.files = *files;
-                self.bytes = *bytes;
+                self.files.set(*files);
+                self.bytes.set(*bytes);
             }
             Progress::ReportDone {
                 path,
@@ -65,10 +69,10 @@ impl ProgressBar {
     }
 
     /// Prints a line above the bar (or simply a line, without a terminal).
-    fn message(&mut self, line: &str) {
+    pub fn message(&self, line: &str) {
         self.clear();
         eprintln!("{line}");
-        self.last = None;
+        self.last.set(None);
     }
 
     fn clear(&self) {
@@ -77,17 +81,19 @@ impl ProgressBar {
         }
     }
 
-    fn draw(&mut self, files_done: usize, bytes_done: u64, name: &str) {
+    fn draw(&self, files_done: usize, bytes_done: u64, name: &str) {
         let now = Instant::now();
-        let last_file = files_done == self.files;
-        if !self.terminal || (!last_file && self.last.is_some_and(|t| now - t < REDRAW)) {
+        let (files, bytes) = (self.files.get(), self.bytes.get());
+        let last_file = files_done == files;
+        let recent = self.last.get().is_some_and(|t| now - t < REDRAW);
+        if !self.terminal || (!last_file && recent) {
             return;
         }
-        self.last = Some(now);
-        let fraction = if self.bytes == 0 {
-            files_done as f64 / self.files.max(1) as f64
+        self.last.set(Some(now));
+        let fraction = if bytes == 0 {
+            files_done as f64 / files.max(1) as f64
         } else {
-            bytes_done as f64 / self.bytes as f64
+            bytes_done as f64 / bytes as f64
         };
         let filled = ((fraction * WIDTH as f64) as usize).min(WIDTH);
         let bar: String = (0..WIDTH)
@@ -106,7 +112,7 @@ impl ProgressBar {
         eprint!(
             "\r\x1b[2K[{bar}] {:>3}%  {files_done}/{} files  {name}",
             (fraction * 100.0).round() as u32,
-            self.files
+            files
         );
         let _ = std::io::stderr().flush();
     }

@@ -1,7 +1,8 @@
 //! Ingesting many report files, with progress events and a summary at the end.
 //!
-//! A [`Batch`] reads files one at a time and hands each [`ParsedReport`] to a sink (an index
-//! writer, an exporter, a `Vec`), so a long ingest never holds the whole collection in memory.
+//! A [`Batch`] reads files one at a time and hands each [`ParsedReport`], with the path it was
+//! read from, to a sink (an index writer, an exporter, a `Vec`), so a long ingest never holds
+//! the whole collection in memory.
 //! A progress callback sees a [`Progress`] event when the batch starts (how many files and
 //! bytes), after each report (and each skipped file), and when it finishes (the [`Summary`]).
 //!
@@ -20,7 +21,7 @@
 //!             assert_eq!(*files_done, events);
 //!         }
 //!     },
-//!     |parsed| {
+//!     |_path, parsed| {
 //!         ids.push(parsed.report.report_id.clone());
 //!         Ok(())
 //!     },
@@ -177,7 +178,7 @@ impl<'a> Batch<'a> {
         self
     }
 
-    /// Ingests `paths` in order, giving each report to `sink`.
+    /// Ingests `paths` in order, giving each report and the path it was read from to `sink`.
     ///
     /// # Errors
     ///
@@ -187,7 +188,7 @@ impl<'a> Batch<'a> {
     pub fn run<P, S>(&self, paths: &[P], sink: S) -> Result<Summary>
     where
         P: AsRef<Path>,
-        S: FnMut(&ParsedReport) -> Result<()>,
+        S: FnMut(&Path, &ParsedReport) -> Result<()>,
     {
         self.run_with_progress(paths, |_| {}, sink)
     }
@@ -206,7 +207,7 @@ impl<'a> Batch<'a> {
     where
         P: AsRef<Path>,
         F: FnMut(&Progress<'_>),
-        S: FnMut(&ParsedReport) -> Result<()>,
+        S: FnMut(&Path, &ParsedReport) -> Result<()>,
     {
         let start = Instant::now();
         // Sizes are read up front so that progress can be shown in bytes, which tracks time
@@ -233,7 +234,7 @@ impl<'a> Batch<'a> {
                 .unwrap_or_default();
             match self.ingester.ingest_file_with(path, &overrides) {
                 Ok(parsed) => {
-                    sink(&parsed)?;
+                    sink(path, &parsed)?;
                     summary.reports += 1;
                     summary.paragraphs += parsed.paragraphs.len();
                     summary.warnings += parsed.warnings.len();
@@ -313,7 +314,7 @@ mod tests {
                         Progress::Finished(s) => format!("end {}", s.reports),
                     })
                 },
-                |parsed| {
+                |_, parsed| {
                     seen.push(parsed.paragraphs[0].text.clone());
                     warnings += parsed.warnings.len();
                     Ok(())
@@ -357,7 +358,7 @@ mod tests {
             .run_with_progress(
                 &paths,
                 |e| finished |= matches!(e, Progress::Finished(_)),
-                |_| {
+                |_, _| {
                     sunk += 1;
                     Ok(())
                 },
@@ -375,7 +376,7 @@ mod tests {
         let ingester = Ingester::new();
         let err = Batch::new(&ingester)
             .skip_errors(true)
-            .run(&paths, |_| Err(Error::NotFound("x".into())))
+            .run(&paths, |_, _| Err(Error::NotFound("x".into())))
             .unwrap_err();
         assert!(matches!(err, Error::NotFound(_)));
     }
@@ -391,7 +392,8 @@ mod tests {
         Batch::new(&ingester)
             .manifest(&manifest)
             .skip_errors(true)
-            .run(&paths, |p| {
+            .run(&paths, |path, p| {
+                assert!(path.ends_with("a.txt") || path.ends_with("b.txt"));
                 years.push(p.report.year);
                 Ok(())
             })
