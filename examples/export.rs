@@ -35,7 +35,21 @@ fn main() -> ExitCode {
     let mut index = Some(export::DEFAULT_INDEX.to_string());
     let mut manifest = None;
     let mut files = Vec::new();
-    let mut args = std::env::args().skip(1);
+    // `args_os`, because `args` panics on an argument that is not Unicode.
+    let mut args = Vec::new();
+    for arg in std::env::args_os().skip(1) {
+        match arg.into_string() {
+            Ok(arg) => args.push(arg),
+            Err(arg) => {
+                eprintln!(
+                    "export: argument '{}' is not valid Unicode; give paths as UTF-8",
+                    arg.to_string_lossy()
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--format" | "--index" | "--manifest" => {

@@ -432,3 +432,19 @@ fn search_skips_unreadable_files_and_forgets_removed_reports() {
     assert!(second["facets"]["authority"].get(rotherham).is_none());
     assert!(second["total"].as_u64() < first["total"].as_u64());
 }
+
+#[cfg(unix)]
+#[test]
+fn export_refuses_a_non_unicode_argument_without_panicking() {
+    use std::os::unix::ffi::OsStrExt;
+    let exe = &executables()["export"];
+    let out = Command::new(exe)
+        .args(["--format", "quickwit"])
+        .arg(std::ffi::OsStr::from_bytes(b"corpus/\xff.txt"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not valid Unicode"), "{stderr}");
+}
