@@ -21,8 +21,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ofsted_search::index::content_hash;
-use ofsted_search::ingest::{Ingester, ParsedReport};
-use ofsted_search::{Area, FacetCounts, Grade, Operator, Query, SearchIndex, SearchResults};
+use ofsted_search::ingest::{Batch, Ingester};
+use ofsted_search::{
+    Area, FacetCounts, Grade, IndexWriter, Operator, Query, SearchIndex, SearchResults,
+};
+
+#[path = "support/progress_bar.rs"]
+mod progress_bar;
+use progress_bar::ProgressBar;
 
 const USAGE: &str = "\
 usage: search [OPTIONS] [WORDS...]
@@ -289,60 +295,56 @@ fn sync(index: &SearchIndex, corpus: &Path, rebuild: bool) -> Result<(), Failure
         .collect();
     let ingester = Ingester::new();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut changed: Vec<ParsedReport> = Vec::new();
-    for file in &files {
-        let parsed = match ingester.ingest_file(file) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                eprintln!("search: skipping {e}");
-                continue;
+    // The writer locks the index, so it is opened only when a report has changed: a run
+    // over an up-to-date index reads but never writes.
+    let mut writer: Option<IndexWriter> = None;
+    let mut reindexed = 0;
+    let bar = ProgressBar::stderr();
+    // Each report is indexed as soon as it is read; files that cannot be read are skipped
+    // (the bar prints why) rather than stopping the search.
+    Batch::new(&ingester).skip_errors(true).run_with_progress(
+        &files,
+        |event| bar.update(event),
+        |file, parsed| {
+            let id = &parsed.report.report_id;
+            if let Some(first) = seen.get(id) {
+                bar.message(&format!(
+                    "search: skipping {}: it has the same report id '{id}' as {}",
+                    file.display(),
+                    first.display()
+                ));
+                return Ok(());
             }
-        };
-        let id = parsed.report.report_id.clone();
-        if let Some(first) = seen.get(&id) {
-            eprintln!(
-                "search: skipping {}: it has the same report id '{id}' as {}",
-                file.display(),
-                first.display()
-            );
-            continue;
-        }
-        seen.insert(id.clone(), file.clone());
-        if rebuild || indexed.get(&id) != Some(&content_hash(&parsed)) {
-            changed.push(parsed);
-        }
-    }
+            seen.insert(id.clone(), file.to_path_buf());
+            if rebuild || indexed.get(id) != Some(&content_hash(parsed)) {
+                let writer = match &mut writer {
+                    Some(writer) => writer,
+                    None => writer.insert(index.writer()?),
+                };
+                writer.add_report(parsed)?;
+                reindexed += 1;
+            }
+            Ok(())
+        },
+    )?;
     let vanished: Vec<&String> = indexed
         .keys()
         .filter(|id| !seen.contains_key(*id))
         .collect();
-    if changed.is_empty() && vanished.is_empty() {
+    if writer.is_none() && vanished.is_empty() {
         return Ok(());
     }
-
-    let mut writer = index.writer()?;
-    let total = changed.len();
-    for (i, parsed) in changed.iter().enumerate() {
-        let warnings = match parsed.warnings.len() {
-            0 => String::new(),
-            n => format!(", {n} ingestion warnings: see the chunk example"),
-        };
-        eprintln!(
-            "indexing {}/{}: {} ({} paragraphs{warnings})",
-            i + 1,
-            total,
-            parsed.report.report_id,
-            parsed.paragraphs.len()
-        );
-        writer.add_report(parsed)?;
-    }
+    let mut writer = match writer {
+        Some(writer) => writer,
+        None => index.writer()?,
+    };
     for id in &vanished {
         eprintln!("removing {id}: its file is gone");
         writer.remove_report(id);
     }
     writer.finish()?;
     eprintln!(
-        "index {} ready: {} reports, {} paragraphs",
+        "index {} ready: {} reports ({reindexed} indexed now), {} paragraphs",
         index
             .path()
             .map_or("(in memory)".into(), |p| p.display().to_string()),

@@ -198,7 +198,8 @@ pub struct Date {
 impl Date {
     /// A date, or `None` when the day does not exist in that month.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -266,7 +267,7 @@ impl<'de> Deserialize<'de> for Date {
 /// One report's metadata, read from its own text (and optionally completed by a manifest).
 ///
 /// Fields the text does not state are `None`: the parser never guesses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Report {
     /// Stable id, e.g. `sheffield-city-council/2014-inspection`.
     pub report_id: String,
@@ -293,7 +294,7 @@ pub struct Report {
 }
 
 /// One citable paragraph (or unnumbered block) of a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Paragraph {
     /// Stable id: `{report_id}/{number}` or, for unnumbered blocks, `{report_id}/u{ordinal}`.
     pub id: String,

@@ -14,6 +14,7 @@
 //! [`Ingester`] runs them all.
 
 pub mod authorities;
+pub mod batch;
 pub mod chunk;
 pub mod decode;
 pub mod judgement;
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{Paragraph, Report};
+pub use batch::{Batch, Progress, Summary};
 pub use report::ReportOverrides;
 pub use themes::Taxonomy;
 

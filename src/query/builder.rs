@@ -39,7 +39,7 @@ pub enum Operator {
 /// query.grade(Grade::Inadequate).grade(Grade::RequiresImprovement).years(2014..=2016).limit(5);
 /// assert_eq!(query.text(), "\"return home\" interviews -police");
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Query {
     pub(crate) text: String,
     pub(crate) similar_to: Option<String>,

@@ -83,7 +83,7 @@ impl Hit {
 /// Its [`Display`](fmt::Display) is the citation line
 /// (`Sheffield City Council, Ofsted inspection of children's services (2014), para 41`, as the
 /// chunker wrote it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Citation {
     /// The paragraph, exactly as it was ingested.
     pub paragraph: Paragraph,

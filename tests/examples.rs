@@ -1,0 +1,450 @@
+//! Every example, run as a user runs it (`cargo run --example NAME -- ARGS`), with its output
+//! checked against the library.
+//!
+//! The examples are built once, by asking cargo to build them and to name the executables it
+//! produced, rather than by guessing paths in the target directory: `cargo test --test
+//! examples` does not build the examples itself, so a guessed path could be a stale binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use ofsted_search::export::{self, Format};
+use ofsted_search::ingest::{Ingester, ParsedReport};
+use serde_json::Value;
+
+/// The examples this file runs. `every_example_is_run` fails when `examples/` has one that is
+/// not listed here, so a new example cannot land untested.
+const COVERED: &[&str] = &[
+    "chunk",
+    "citations",
+    "export",
+    "facets",
+    "search",
+    "similar",
+];
+
+const SHEFFIELD: &str = "corpus/sheffield-2014-inspection.txt";
+
+fn corpus_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir("corpus")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Builds every example (once per test run) and returns their executables by name.
+fn executables() -> &'static BTreeMap<String, PathBuf> {
+    static BUILT: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
+        let out = Command::new(cargo)
+            .args(["build", "--quiet", "--examples", "--message-format=json"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cannot run cargo to build the examples");
+        assert!(
+            out.status.success(),
+            "building the examples failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut found = BTreeMap::new();
+        for line in String::from_utf8(out.stdout).unwrap().lines() {
+            let message: Value = serde_json::from_str(line).unwrap();
+            let is_example = message["target"]["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "example"));
+            if let (true, Some(exe)) = (is_example, message["executable"].as_str()) {
+                let name = message["target"]["name"].as_str().unwrap().to_string();
+                found.insert(name, PathBuf::from(exe));
+            }
+        }
+        found
+    })
+}
+
+fn run(example: &str, args: &[&str]) -> Output {
+    let exe = executables()
+        .get(example)
+        .unwrap_or_else(|| panic!("cargo built no example named {example}"));
+    Command::new(exe)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run example {example}: {e}"))
+}
+
+/// Runs an example that must succeed and returns its stdout and stderr.
+fn run_ok(example: &str, args: &[&str]) -> (String, String) {
+    let out = run(example, args);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        out.status.success(),
+        "example {example} {args:?} failed ({}):\n{stderr}",
+        out.status
+    );
+    (stdout, stderr)
+}
+
+fn json_lines(stdout: &str) -> Vec<serde_json::Map<String, Value>> {
+    stdout
+        .lines()
+        .map(|l| match serde_json::from_str::<Value>(l) {
+            Ok(Value::Object(o)) => o,
+            other => panic!("not a JSON object line: {l:?} ({other:?})"),
+        })
+        .collect()
+}
+
+fn keys(object: &serde_json::Map<String, Value>) -> BTreeSet<&str> {
+    object.keys().map(String::as_str).collect()
+}
+
+fn ingest(path: &str) -> ParsedReport {
+    Ingester::new()
+        .ingest_file(path)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn every_example_is_run() {
+    let mut found: Vec<String> = std::fs::read_dir("examples")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    let mut covered: Vec<String> = COVERED.iter().map(|s| s.to_string()).collect();
+    covered.sort();
+    assert_eq!(
+        found, covered,
+        "add a test for each new example to tests/examples.rs"
+    );
+}
+
+#[test]
+fn chunk_prints_one_json_line_per_paragraph() {
+    let (stdout, _) = run_ok("chunk", &[SHEFFIELD]);
+    let lines = json_lines(&stdout);
+    let parsed = ingest(SHEFFIELD);
+    assert_eq!(lines.len(), parsed.paragraphs.len());
+    let expected: BTreeSet<&str> = [
+        "id",
+        "report_id",
+        "authority",
+        "year",
+        "number",
+        "ordinal",
+        "section",
+        "area",
+        "grade",
+        "themes",
+        "text",
+        "citation",
+    ]
+    .into();
+    for (line, p) in lines.iter().zip(&parsed.paragraphs) {
+        assert_eq!(keys(line), expected);
+        assert_eq!(line["id"], p.id.as_str());
+        assert_eq!(line["text"], p.text.as_str());
+        assert_eq!(line["citation"], p.citation.as_str());
+    }
+}
+
+#[test]
+fn chunk_reports_prints_one_json_line_per_report() {
+    let files = corpus_files();
+    let args: Vec<&str> = std::iter::once("--reports")
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    let (stdout, _) = run_ok("chunk", &args);
+    let lines = json_lines(&stdout);
+    assert_eq!(lines.len(), files.len());
+    let expected: BTreeSet<&str> = [
+        "report_id",
+        "authority",
+        "kind",
+        "title",
+        "inspection_start",
+        "inspection_end",
+        "published",
+        "year",
+        "overall_grade",
+        "judgements",
+    ]
+    .into();
+    for (line, file) in lines.iter().zip(&files) {
+        assert_eq!(keys(line), expected);
+        assert_eq!(line["report_id"], ingest(file).report.report_id.as_str());
+    }
+}
+
+#[test]
+fn chunk_names_a_missing_file_and_fails() {
+    let out = run("chunk", &["corpus/no-such-report.txt"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("corpus/no-such-report.txt"), "{stderr}");
+}
+
+#[test]
+fn export_round_trips_in_both_formats() {
+    let files = corpus_files();
+    let reports: Vec<ParsedReport> = files.iter().map(|f| ingest(f)).collect();
+    let paragraphs: usize = reports.iter().map(|r| r.paragraphs.len()).sum();
+    for (format, lines_per_doc) in [("quickwit", 1), ("elasticsearch", 2)] {
+        let args: Vec<&str> = ["--format", format]
+            .into_iter()
+            .chain(files.iter().map(String::as_str))
+            .collect();
+        let (stdout, stderr) = run_ok("export", &args);
+        assert_eq!(
+            stdout.lines().count(),
+            lines_per_doc * paragraphs,
+            "{format}"
+        );
+        let back = export::read_ndjson(stdout.as_bytes(), format).unwrap();
+        assert_eq!(back.len(), reports.len());
+        for (got, want) in back.iter().zip(&reports) {
+            assert_eq!(got.report, want.report, "{format}");
+            assert_eq!(got.paragraphs, want.paragraphs, "{format}");
+        }
+        // The library writes the same bytes.
+        let format_value = match format {
+            "quickwit" => Format::Quickwit,
+            _ => Format::Elasticsearch {
+                index: Some(export::DEFAULT_INDEX.into()),
+            },
+        };
+        let mut expected = Vec::new();
+        export::write_ndjson(&mut expected, &reports, &format_value).unwrap();
+        assert_eq!(stdout.as_bytes(), expected.as_slice(), "{format}");
+        // stderr is not a terminal here: a plain summary, no progress bar escapes.
+        assert!(
+            !stderr.contains('\x1b') && !stderr.contains('\r'),
+            "{stderr:?}"
+        );
+        let summary = format!(
+            "export: {} reports, {paragraphs} paragraphs, ",
+            reports.len()
+        );
+        assert!(stderr.contains(&summary), "{stderr}");
+    }
+}
+
+#[test]
+fn export_rejects_bad_arguments() {
+    for args in [
+        &["corpus/x.txt"][..],
+        &["--format", "solr", SHEFFIELD],
+        &["--format", "quickwit"],
+    ] {
+        let out = run("export", args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains("usage: export"), "{stderr}");
+    }
+}
+
+#[test]
+fn export_stops_quietly_when_the_reader_closes_the_pipe() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let exe = &executables()["export"];
+    let mut args = vec!["--format".to_string(), "elasticsearch".to_string()];
+    // Enough output (several copies of the corpus) to outgrow the pipe's buffer.
+    for _ in 0..4 {
+        args.extend(corpus_files());
+    }
+    let mut child = Command::new(exe)
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("{\"index\":"), "{first}");
+    // The reader is dropped here, closing the pipe like `head -1` would.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{}: {stderr}", out.status);
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}
+
+/// Every hit's citation, as the library's own ingestion gives it for that paragraph id.
+fn library_citations() -> BTreeMap<String, String> {
+    corpus_files()
+        .iter()
+        .flat_map(|f| ingest(f).paragraphs)
+        .map(|p| (p.id, p.citation))
+        .collect()
+}
+
+#[test]
+fn search_builds_then_reuses_an_index_and_prints_cited_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let index = index.to_str().unwrap();
+    let query = "missing children return home interviews";
+
+    // First run: builds the index, saying so on stderr, and prints ranked citations.
+    let (text, stderr) = run_ok("search", &["--index", index, query]);
+    assert!(stderr.contains("ready"), "{stderr}");
+    assert!(text.contains("paragraphs match"), "{text}");
+
+    // Second run: reuses the index without indexing anything again.
+    let (json, stderr) = run_ok("search", &["--index", index, "--json", query]);
+    assert!(!stderr.contains("indexing"), "{stderr}");
+    let value: Value = serde_json::from_str(&json).unwrap();
+    let object = value.as_object().unwrap();
+    assert_eq!(keys(object), ["facets", "hits", "total"].into());
+    let facets = keys(value["facets"].as_object().unwrap());
+    for facet in ["authority", "year", "grade", "theme"] {
+        assert!(facets.contains(facet), "no {facet} facet in {facets:?}");
+    }
+    let hits = value["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(value["total"].as_u64().unwrap() >= hits.len() as u64);
+    let hit_keys: BTreeSet<&str> = [
+        "id",
+        "score",
+        "citation",
+        "authority",
+        "year",
+        "number",
+        "section",
+        "area",
+        "grade",
+        "themes",
+        "text",
+        "snippet",
+    ]
+    .into();
+    let citations = library_citations();
+    for hit in hits {
+        assert_eq!(keys(hit.as_object().unwrap()), hit_keys);
+        let id = hit["id"].as_str().unwrap();
+        let citation = hit["citation"].as_str().unwrap();
+        assert_eq!(
+            Some(citation),
+            citations.get(id).map(String::as_str),
+            "{id}"
+        );
+        // The text output of the first run printed the same citations.
+        assert!(text.contains(citation), "{citation} not in the text output");
+    }
+}
+
+#[test]
+fn search_filters_and_similar_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let index = index.to_str().unwrap();
+    let json = |args: &[&str]| -> Value {
+        let mut all = vec!["--index", index, "--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&run_ok("search", &all).0).unwrap()
+    };
+
+    let graded = json(&["--grade", "inadequate", "--year", "2014..2016", "strategy"]);
+    let hits = graded["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for hit in hits {
+        assert_eq!(hit["grade"], "inadequate");
+        let year = hit["year"].as_u64().unwrap();
+        assert!((2014..=2016).contains(&year), "{year}");
+    }
+
+    let source = "sheffield-city-council/2014-inspection/41";
+    let similar = json(&["--similar", source]);
+    let hits = similar["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for hit in hits {
+        assert_ne!(hit["id"], source);
+        assert_ne!(hit["authority"], "Sheffield City Council");
+    }
+}
+
+#[test]
+fn search_reports_a_malformed_query_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let out = run(
+        "search",
+        &["--index", index.to_str().unwrap(), "\"unbalanced"],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("at character 0"), "{stderr}");
+}
+
+/// The literate examples assert their own results; here they must run to completion and
+/// print something.
+#[test]
+fn literate_examples_run_and_pass_their_own_assertions() {
+    for example in ["facets", "citations", "similar"] {
+        let (stdout, _) = run_ok(example, &[]);
+        assert!(!stdout.trim().is_empty(), "{example} printed nothing");
+    }
+}
+
+#[test]
+fn search_skips_unreadable_files_and_forgets_removed_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for file in corpus_files() {
+        let name = Path::new(&file).file_name().unwrap();
+        std::fs::copy(&file, corpus.join(name)).unwrap();
+    }
+    std::fs::write(corpus.join("empty.txt"), "").unwrap();
+    let index = dir.path().join("index");
+    let args = [
+        "--index",
+        index.to_str().unwrap(),
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--json",
+        "children",
+    ];
+
+    let (first, stderr) = run_ok("search", &args);
+    assert!(stderr.contains("empty.txt"), "{stderr}");
+    let first: Value = serde_json::from_str(&first).unwrap();
+    let rotherham = "Rotherham Metropolitan Borough Council";
+    assert!(first["facets"]["authority"][rotherham].as_u64().unwrap() > 0);
+
+    std::fs::remove_file(corpus.join("rotherham-2014-inspection.txt")).unwrap();
+    let (second, stderr) = run_ok("search", &args);
+    assert!(stderr.contains("its file is gone"), "{stderr}");
+    let second: Value = serde_json::from_str(&second).unwrap();
+    assert!(second["facets"]["authority"].get(rotherham).is_none());
+    assert!(second["total"].as_u64() < first["total"].as_u64());
+}
+
+#[cfg(unix)]
+#[test]
+fn export_refuses_a_non_unicode_argument_without_panicking() {
+    use std::os::unix::ffi::OsStrExt;
+    let exe = &executables()["export"];
+    let out = Command::new(exe)
+        .args(["--format", "quickwit"])
+        .arg(std::ffi::OsStr::from_bytes(b"corpus/\xff.txt"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not valid Unicode"), "{stderr}");
+}
