@@ -40,14 +40,17 @@ pub enum Error {
         input: String,
     },
     /// The input is not text.
-    #[error("{input}: looks like a binary file ({reason} at byte {offset}); convert the report to text first")]
+    #[error("{input}:{line}: looks like a binary file ({reason} at byte {offset}); convert the report to text first")]
     BinaryInput {
         /// The input's name.
         input: String,
         /// Why it looks binary.
         reason: &'static str,
-        /// Byte offset of the evidence, starting at 0.
+        /// Offset of the evidence, starting at 0: in the input's bytes, or for UTF-16 input in
+        /// its decoded UTF-8 text.
         offset: usize,
+        /// The line holding the evidence, starting at 1.
+        line: usize,
     },
     /// The input is bigger than the configured maximum.
     #[error("{input}: the input is {size} bytes, over the limit of {limit} bytes; split it or raise the limit")]
