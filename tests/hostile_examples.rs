@@ -134,3 +134,138 @@ fn chunk_example_never_panics() {
         assert!(!out.status.success(), "chunk accepted {label}");
     }
 }
+
+/// Runs the search example with `args` on the index in `index_dir` and the corpus in
+/// `corpus`; it must not panic.
+fn search(exe: &Path, corpus: &Path, index_dir: &Path, args: &[&std::ffi::OsStr]) -> Output {
+    let out = Command::new(exe)
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index_dir)
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && out.status.code() != Some(101),
+        "search panicked with {args:?}: {stderr}"
+    );
+    assert!(
+        matches!(out.status.code(), Some(0..=2)),
+        "search with {args:?}: {:?} {stderr}",
+        out.status
+    );
+    out
+}
+
+#[test]
+fn search_example_never_panics() {
+    use std::ffi::OsStr;
+    let exe = example("search");
+    let dir = tempfile::tempdir().unwrap();
+    // A corpus of one real (small) report and every hostile file.
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    // The big files are left to the chunk test: the example re-reads the corpus on every run.
+    let files = hostile_files(&corpus);
+    for (label, path) in &files {
+        if ["huge line", "many numbers"].contains(label) {
+            std::fs::remove_file(path).unwrap();
+        } else if path.is_file() {
+            std::fs::rename(
+                path,
+                corpus.join(format!("{}.txt", label.replace(' ', "-"))),
+            )
+            .unwrap();
+        }
+    }
+    std::fs::create_dir(corpus.join("a-directory.txt")).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/sheffield-2018-focused-visit-news.txt"
+        ),
+        corpus.join("news.txt"),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    let out = search(&exe, &corpus, &index, &[OsStr::new("children")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // One argument may hold at most 128 kB on Linux.
+    let deep = format!("{}children{}", "(".repeat(30_000), ")".repeat(30_000));
+    let words = "children ".repeat(5000);
+    let hostile_args: Vec<Vec<&str>> = vec![
+        vec![&deep],
+        vec!["--lenient", &deep],
+        vec![&words],
+        vec!["--lenient", "--any", &words],
+        vec!["\"unterminated"],
+        vec!["--lenient", "\"unterminated ((( AND OR NOT -"],
+        vec![
+            "--limit",
+            "18446744073709551615",
+            "--offset",
+            "18446744073709551614",
+            "x",
+        ],
+        vec!["--limit", "99999999999999999999999"],
+        vec!["--offset", "-1"],
+        vec!["--year", "9999..0"],
+        vec!["--year", "2014..2016..2018"],
+        vec!["--grade", "great"],
+        vec!["--authority", ""],
+        vec!["--theme", "\u{1}\u{7f}"],
+        vec!["--similar", "no/such/paragraph"],
+        vec!["--similar", ""],
+        vec!["--similar", "x", "words"],
+        vec!["--json", "--limit", "0", "--", "--not-an-option"],
+        vec!["--unknown"],
+        vec!["--index"],
+        vec!["\u{feff}\u{200b}\u{fffd}\u{1F600}"],
+    ];
+    for args in &hostile_args {
+        let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        search(&exe, &corpus, &index, &args);
+    }
+
+    // An index path that is a file, or a directory holding something else.
+    let not_dir = dir.path().join("file");
+    std::fs::write(&not_dir, "x").unwrap();
+    let out = search(&exe, &corpus, &not_dir, &[OsStr::new("x")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&not_dir.display().to_string()));
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("meta.json"), "{ not json").unwrap();
+    let out = search(&exe, &corpus, &other, &[OsStr::new("x")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&other.display().to_string()));
+}
+
+/// Arguments that are not valid Unicode (file names on Linux can be any bytes).
+#[cfg(unix)]
+#[test]
+fn examples_take_non_unicode_arguments_without_panicking() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = OsStr::from_bytes(b"report-\xff.txt");
+    let path = dir.path().join(bad);
+    std::fs::write(&path, "Some Council\n\n1. Children are seen.\n").unwrap();
+    let out = Command::new(example("chunk")).arg(&path).output().unwrap();
+    check("chunk", "non-Unicode path", &path, &out);
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    search(
+        &example("search"),
+        &corpus,
+        &dir.path().join("index"),
+        &[OsStr::from_bytes(b"query-\xff")],
+    );
+}
