@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use ofsted_search::ingest::manifest::Manifest;
@@ -26,12 +27,13 @@ fn main() -> ExitCode {
     let mut reports = false;
     let mut files = Vec::new();
     let mut manifest = None;
-    let mut args = std::env::args().skip(1);
+    // `args_os`: file names need not be Unicode (`args` would panic on them).
+    let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
-        match arg.as_str() {
+        match arg.to_str().unwrap_or_default() {
             "--reports" => reports = true,
             "--manifest" => match args.next() {
-                Some(path) => manifest = Some(path),
+                Some(path) => manifest = Some(PathBuf::from(path)),
                 None => {
                     eprintln!("chunk: --manifest needs a file");
                     return ExitCode::from(2);
@@ -41,11 +43,11 @@ fn main() -> ExitCode {
                 println!("usage: chunk [--reports] [--manifest FILE] FILE...");
                 return ExitCode::SUCCESS;
             }
-            _ if arg.starts_with("--") => {
-                eprintln!("chunk: unknown option {arg}; usage: chunk [--reports] [--manifest FILE] FILE...");
+            option if option.starts_with("--") => {
+                eprintln!("chunk: unknown option {option}; usage: chunk [--reports] [--manifest FILE] FILE...");
                 return ExitCode::from(2);
             }
-            _ => files.push(arg),
+            _ => files.push(PathBuf::from(arg)),
         }
     }
     if files.is_empty() {
@@ -70,9 +72,9 @@ fn main() -> ExitCode {
 }
 
 fn run(
-    files: &[String],
+    files: &[PathBuf],
     reports: bool,
-    manifest: Option<&str>,
+    manifest: Option<&Path>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let ingester = Ingester::new();
     let manifest = match manifest {

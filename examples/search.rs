@@ -109,7 +109,19 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Failure> {
-    let Some(options) = parse_args(std::env::args().skip(1))? else {
+    // `args_os`: `args` panics on an argument that is not Unicode.
+    let args = std::env::args_os()
+        .skip(1)
+        .map(|arg| {
+            arg.into_string().map_err(|arg| {
+                Failure::Usage(format!(
+                    "argument '{}' is not valid Unicode; give words and paths as UTF-8",
+                    arg.to_string_lossy()
+                ))
+            })
+        })
+        .collect::<Result<Vec<String>, Failure>>()?;
+    let Some(options) = parse_args(args.into_iter())? else {
         return emit(&format!("{USAGE}\n"));
     };
     let index = SearchIndex::open_or_create(&options.index)?;

@@ -40,14 +40,17 @@ pub enum Error {
         input: String,
     },
     /// The input is not text.
-    #[error("{input}: looks like a binary file ({reason} at byte {offset}); convert the report to text first")]
+    #[error("{input}:{line}: looks like a binary file ({reason} at byte {offset}); convert the report to text first")]
     BinaryInput {
         /// The input's name.
         input: String,
         /// Why it looks binary.
         reason: &'static str,
-        /// Byte offset of the evidence, starting at 0.
+        /// Offset of the evidence, starting at 0: in the input's bytes, or for UTF-16 input in
+        /// its decoded UTF-8 text.
         offset: usize,
+        /// The line holding the evidence, starting at 1.
+        line: usize,
     },
     /// The input is bigger than the configured maximum.
     #[error("{input}: the input is {size} bytes, over the limit of {limit} bytes; split it or raise the limit")]
@@ -92,7 +95,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// The search engine reported an error.
-    #[error("{}: index error: {message}", path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "in-memory index".into()))]
+    #[error("{}", index_message(path.as_deref(), message))]
     Index {
         /// The index directory, when on disk.
         path: Option<PathBuf>,
@@ -102,6 +105,20 @@ pub enum Error {
     /// No paragraph has the given id.
     #[error("no paragraph with id '{0}' in the index")]
     NotFound(String),
+}
+
+/// The text of [`Error::Index`]. The engine's own messages (damaged or unreadable files) say
+/// nothing of what to do, so advice is added to any message that does not carry its own (this
+/// crate's messages give theirs after a `; `).
+fn index_message(path: Option<&std::path::Path>, message: &str) -> String {
+    match path {
+        Some(path) if message.contains("; ") => format!("{}: index error: {message}", path.display()),
+        Some(path) => format!(
+            "{}: index error: {message}; if the index files are damaged, delete the directory and rebuild the index",
+            path.display()
+        ),
+        None => format!("in-memory index: index error: {message}"),
+    }
 }
 
 /// Where and why a query could not be used.

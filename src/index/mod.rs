@@ -265,9 +265,26 @@ impl SearchIndex {
     /// # Errors
     ///
     /// [`Error::Query`] for a malformed query (unless lenient), [`Error::NotFound`] when a
-    /// [`Query::similar`] id is not indexed, [`Error::Index`] for engine errors.
+    /// [`Query::similar`] id is not indexed, [`Error::Index`] for engine errors, including
+    /// damaged index files.
     pub fn search(&self, query: &Query) -> Result<SearchResults> {
-        crate::query::run(self, query)
+        // The engine panics on some damaged index files instead of returning an error (e.g. a
+        // fast-field dictionary whose offsets point past its end, found by flipping one byte
+        // in tests/errors.rs); a search must not take the caller down with it. The searcher is
+        // a read-only snapshot, so nothing is left half-updated after a caught panic.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::query::run(self, query)
+        }))
+        .unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(self.place.message(format!(
+                "the search failed inside the engine ({what}); the index files may be damaged: delete the directory and rebuild the index"
+            )))
+        })
     }
 
     /// Looks a paragraph up by its id.

@@ -16,13 +16,15 @@ use crate::error::{Error, Result};
 /// [`Error::EmptyInput`] when there is no visible text, [`Error::BinaryInput`] when the bytes
 /// are a PDF, contain NUL bytes or are mostly control characters.
 pub fn decode(bytes: &[u8], input: &str, warnings: &mut Vec<Warning>) -> Result<String> {
-    let binary = |reason, offset| Error::BinaryInput {
+    // The line is counted in the bytes (or, for UTF-16, the decoded text) the offset is in.
+    let binary = |reason, offset: usize, before: &[u8]| Error::BinaryInput {
         input: input.to_string(),
         reason,
         offset,
+        line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
     };
     if bytes.starts_with(b"%PDF-") {
-        return Err(binary("PDF signature", 0));
+        return Err(binary("PDF signature", 0, &[]));
     }
     let text = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
@@ -36,7 +38,7 @@ pub fn decode(bytes: &[u8], input: &str, warnings: &mut Vec<Warning>) -> Result<
         text.into_owned()
     } else {
         if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-            return Err(binary("NUL byte", offset));
+            return Err(binary("NUL byte", offset, &bytes[..offset]));
         }
         match std::str::from_utf8(bytes) {
             Ok(s) => s.to_string(),
@@ -58,7 +60,7 @@ pub fn decode(bytes: &[u8], input: &str, warnings: &mut Vec<Warning>) -> Result<
     };
     if text.contains('\0') {
         let offset = text.find('\0').unwrap_or(0);
-        return Err(binary("NUL character", offset));
+        return Err(binary("NUL character", offset, &text.as_bytes()[..offset]));
     }
     let controls = text
         .chars()
@@ -72,7 +74,11 @@ pub fn decode(bytes: &[u8], input: &str, warnings: &mut Vec<Warning>) -> Result<
             .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
             .map(|(i, _)| i)
             .unwrap_or(0);
-        return Err(binary("mostly control characters", offset));
+        return Err(binary(
+            "mostly control characters",
+            offset,
+            &text.as_bytes()[..offset],
+        ));
     }
     if text.trim().is_empty() {
         return Err(Error::EmptyInput {
@@ -125,8 +131,24 @@ mod tests {
         ));
         assert!(matches!(
             run(b"abc\0def").0,
-            Err(Error::BinaryInput { offset: 3, .. })
+            Err(Error::BinaryInput {
+                offset: 3,
+                line: 1,
+                ..
+            })
         ));
+        let err = run(b"Some Council\n\nabc\0def").0.unwrap_err();
+        assert!(matches!(
+            err,
+            Error::BinaryInput {
+                offset: 17,
+                line: 3,
+                ..
+            }
+        ));
+        assert!(err
+            .to_string()
+            .starts_with("t.txt:3: looks like a binary file (NUL byte at byte 17)"));
         let noise: Vec<u8> = (0..200u8).map(|i| i % 8 + 1).collect();
         assert!(matches!(run(&noise).0, Err(Error::BinaryInput { .. })));
     }

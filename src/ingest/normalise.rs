@@ -247,7 +247,13 @@ fn decode_entities(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp..];
-        let semi = after[..after.len().min(10)].find(';');
+        // Entity names are short: look for the `;` within the next ten bytes, cutting the
+        // window at a character boundary so that non-ASCII text after a `&` is safe.
+        let mut window = after.len().min(10);
+        while !after.is_char_boundary(window) {
+            window -= 1;
+        }
+        let semi = after[..window].find(';');
         let decoded = semi.and_then(|semi| {
             let name = &after[1..semi];
             let c = match name {
@@ -566,6 +572,17 @@ fn is_postcode_line(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the property tests: an `&` followed by multi-byte characters cut the entity
+    /// look-ahead window inside a character and panicked.
+    #[test]
+    fn ampersand_before_multibyte_text_does_not_panic() {
+        assert_eq!(one("&𛲜ᠠa¡.").text, "&𛲜ᠠa¡.");
+        assert_eq!(
+            one("Tom & Jérôme’s café &amp; more").text,
+            "Tom & Jérôme’s café & more"
+        );
+    }
 
     fn one(s: &str) -> Line {
         let mut lines = normalise(s);

@@ -6,6 +6,7 @@
 
 mod builder;
 mod facets;
+mod guard;
 mod parser;
 mod results;
 mod search;

@@ -293,87 +293,92 @@ impl Parser {
 
     /// An optionally prefixed primary. `Ok(None)` only in lenient mode, for input dropped.
     fn unary(&mut self, depth: usize) -> Result<Option<(Prefix, Node)>, Failure> {
-        let mut prefix = Prefix::None;
-        let mut prefix_at: Option<(usize, &'static str)> = None;
-        while let Some(token) = self.peek().cloned() {
-            let p = match token.tok {
-                Tok::Not | Tok::Minus => Prefix::Excluded,
-                Tok::Plus => Prefix::Required,
-                _ => break,
-            };
-            let name = Self::name(&token.tok);
-            if let Some((_, before)) = prefix_at {
-                if !self.lenient {
-                    return Err((
-                        token.pos,
-                        format!("'{name}' cannot follow '{before}'; use one of them"),
-                    ));
-                }
-            } else {
-                prefix = p;
-                prefix_at = Some((token.pos, name));
-            }
-            self.at += 1;
-        }
-        let missing = |this: &Self| match prefix_at {
-            Some((pos, name)) if !this.lenient => Err((
-                pos,
-                format!("'{name}' must be followed by a word, a phrase or '('"),
-            )),
-            _ => Ok(None),
-        };
-        let Some(token) = self.peek().cloned() else {
-            return missing(self);
-        };
-        let node = match token.tok {
-            Tok::Word(text) => {
-                self.at += 1;
-                Node::Word { text }
-            }
-            Tok::Phrase(text, slop) => {
-                self.at += 1;
-                if text.trim().is_empty() {
-                    if self.lenient {
-                        return Ok(None);
-                    }
-                    return Err((
-                        token.pos,
-                        "empty phrase: put words between the quotes".into(),
-                    ));
-                }
-                Node::Phrase { text, slop }
-            }
-            Tok::LParen => {
-                self.at += 1;
-                if depth >= MAX_DEPTH {
+        loop {
+            let mut prefix = Prefix::None;
+            let mut prefix_at: Option<(usize, &'static str)> = None;
+            while let Some(token) = self.peek().cloned() {
+                let p = match token.tok {
+                    Tok::Not | Tok::Minus => Prefix::Excluded,
+                    Tok::Plus => Prefix::Required,
+                    _ => break,
+                };
+                let name = Self::name(&token.tok);
+                if let Some((_, before)) = prefix_at {
                     if !self.lenient {
                         return Err((
                             token.pos,
-                            format!("parentheses nested deeper than {MAX_DEPTH} levels"),
+                            format!("'{name}' cannot follow '{before}'; use one of them"),
                         ));
                     }
-                    // Leniently, deeper parentheses are ignored.
-                    return self.unary(depth);
+                } else {
+                    prefix = p;
+                    prefix_at = Some((token.pos, name));
                 }
-                let items = self.seq(depth + 1, true)?;
-                match self.peek() {
-                    Some(Token {
-                        tok: Tok::RParen, ..
-                    }) => self.at += 1,
-                    _ if self.lenient => {}
-                    _ => return Err((token.pos, "unclosed '(': add the matching ')'".into())),
-                }
-                match build(items, self.operator) {
-                    Some(node) => node,
-                    None if self.lenient => return Ok(None),
-                    None => return Err((token.pos, "empty parentheses: put words inside".into())),
-                }
+                self.at += 1;
             }
-            Tok::RParen | Tok::And | Tok::Or | Tok::Not | Tok::Plus | Tok::Minus => {
-                return missing(self)
-            }
-        };
-        Ok(Some((prefix, node)))
+            let missing = |this: &Self| match prefix_at {
+                Some((pos, name)) if !this.lenient => Err((
+                    pos,
+                    format!("'{name}' must be followed by a word, a phrase or '('"),
+                )),
+                _ => Ok(None),
+            };
+            let Some(token) = self.peek().cloned() else {
+                return missing(self);
+            };
+            let node = match token.tok {
+                Tok::Word(text) => {
+                    self.at += 1;
+                    Node::Word { text }
+                }
+                Tok::Phrase(text, slop) => {
+                    self.at += 1;
+                    if text.trim().is_empty() {
+                        if self.lenient {
+                            return Ok(None);
+                        }
+                        return Err((
+                            token.pos,
+                            "empty phrase: put words between the quotes".into(),
+                        ));
+                    }
+                    Node::Phrase { text, slop }
+                }
+                Tok::LParen => {
+                    self.at += 1;
+                    if depth >= MAX_DEPTH {
+                        if !self.lenient {
+                            return Err((
+                                token.pos,
+                                format!("parentheses nested deeper than {MAX_DEPTH} levels"),
+                            ));
+                        }
+                        // Leniently, deeper parentheses are ignored. Loop rather than recurse:
+                        // a query can hold a million of them.
+                        continue;
+                    }
+                    let items = self.seq(depth + 1, true)?;
+                    match self.peek() {
+                        Some(Token {
+                            tok: Tok::RParen, ..
+                        }) => self.at += 1,
+                        _ if self.lenient => {}
+                        _ => return Err((token.pos, "unclosed '(': add the matching ')'".into())),
+                    }
+                    match build(items, self.operator) {
+                        Some(node) => node,
+                        None if self.lenient => return Ok(None),
+                        None => {
+                            return Err((token.pos, "empty parentheses: put words inside".into()))
+                        }
+                    }
+                }
+                Tok::RParen | Tok::And | Tok::Or | Tok::Not | Tok::Plus | Tok::Minus => {
+                    return missing(self)
+                }
+            };
+            return Ok(Some((prefix, node)));
+        }
     }
 }
 
@@ -447,6 +452,18 @@ mod tests {
 
     fn error(q: &str) -> QueryError {
         parse(q, Operator::All, false).unwrap_err()
+    }
+
+    /// Found by tests/query_limits.rs: in lenient mode each parenthesis past the depth limit
+    /// was skipped by a recursive call, so 100,000 of them overflowed the stack and aborted
+    /// the process.
+    #[test]
+    fn lenient_mode_skips_a_hundred_thousand_parentheses_without_recursing() {
+        let deep = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(parse(&deep, Operator::All, true).unwrap(), Some(word("x")));
+        assert!(error(&deep).reason.contains("nested deeper"));
+        let chain = format!("{}x", "NOT (".repeat(100_000));
+        assert!(parse(&chain, Operator::All, true).is_ok());
     }
 
     #[test]

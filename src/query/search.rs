@@ -16,6 +16,7 @@ use tantivy::{Searcher, Term};
 
 use super::builder::Query;
 use super::facets::FacetCollector;
+use super::guard::Guarded;
 use super::parser::{self, Node, Occur};
 use super::results::{FacetCounts, Hit, SearchResults};
 use crate::error::{Error, QueryError, Result};
@@ -243,7 +244,10 @@ impl Compiler {
                     .iter()
                     .map(|(pos, t)| (*pos, Term::from_field_text(field, t)))
                     .collect();
-                Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
+                // Guarded: tantivy's phrase scorer panics (debug builds) when an exclusion
+                // asks it about a document behind its current one; see `guard`.
+                let phrase = PhraseQuery::new_with_offset_and_slop(terms, slop);
+                Some(Box::new(Guarded(Box::new(phrase))))
             }
         }
     }

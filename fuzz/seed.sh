@@ -1,0 +1,19 @@
+#!/bin/sh
+# Seeds the fuzz corpora (git-ignored) from the bundled reports and a few queries.
+set -eu
+cd "$(dirname "$0")"
+mkdir -p corpus/ingest corpus/query
+for f in ../corpus/*.txt; do
+    # Pieces of about 3 kB, cut at line ends: whole reports are too big to mutate quickly.
+    split -C 3000 "$f" "corpus/ingest/$(basename "$f" .txt)-"
+done
+# A query seed is one options byte (see fuzz_targets/query.rs) and the query text.
+i=0
+for q in 'children seen alone' '"return home" interviews -police' \
+    '(neglect OR "domestic abuse") AND +plans NOT (police)' '"missing children"~3' \
+    'multi-agency AND (MASH OR "front door")' 'care leavers' 'sheffield-city-council/2014-inspection/41'; do
+    for flags in '\000' '\001' '\006' '\077' '\200'; do
+        printf "$flags%s" "$q" > "corpus/query/seed-$i"
+        i=$((i + 1))
+    done
+done
