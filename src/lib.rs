@@ -184,6 +184,7 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod query;
+pub mod vocab;
 
 pub use error::{Error, ParseValueError, QueryError, Result};
 pub use index::{IndexWriter, IndexedReport, SearchIndex};
