@@ -16,6 +16,8 @@
 mod harness;
 #[path = "../tests/relevance/metrics.rs"]
 mod metrics;
+#[path = "../tests/relevance/prototype.rs"]
+mod prototype;
 
 use std::path::Path;
 
@@ -47,7 +49,108 @@ fn run() -> Result<(), harness::Error> {
 
     // Step 2: the systems under test.
     let baseline = Baseline::build(&corpus)?;
-    let systems: Vec<(&str, System<'_>)> = vec![("baseline", Box::new(|q| baseline.search(q)))];
+    let mut systems: Vec<(String, System<'_>)> =
+        vec![("baseline".into(), Box::new(|q| baseline.search(q)))];
+    if std::env::args().any(|a| a == "--ablate") {
+        use prototype::{Mode, Options, Prototype};
+        let v = || Some(ofsted_search::vocab::Vocabulary::builtin());
+        let base = || Options {
+            stem: true,
+            vocab: v(),
+            stopwords: true,
+            mode: Mode::AndThenOr,
+            ..Options::default()
+        };
+        let configs: Vec<(&str, Options)> = vec![
+            (
+                "stem",
+                Options {
+                    stem: true,
+                    ..Options::default()
+                },
+            ),
+            (
+                "stem+vocab",
+                Options {
+                    stem: true,
+                    vocab: v(),
+                    ..Options::default()
+                },
+            ),
+            (
+                "stem+vocab+stop",
+                Options {
+                    stem: true,
+                    vocab: v(),
+                    stopwords: true,
+                    ..Options::default()
+                },
+            ),
+            ("+and-then-or", base()),
+            ("tie0", Options { tie: 0.0, ..base() }),
+            ("tie0.5", Options { tie: 0.5, ..base() }),
+            (
+                "syn0.3",
+                Options {
+                    synonym_weight: 0.3,
+                    ..base()
+                },
+            ),
+            (
+                "syn0.8",
+                Options {
+                    synonym_weight: 0.8,
+                    ..base()
+                },
+            ),
+            (
+                "acr0.7",
+                Options {
+                    acronym_weight: 0.7,
+                    ..base()
+                },
+            ),
+            (
+                "prox0.3",
+                Options {
+                    proximity: 0.3,
+                    ..base()
+                },
+            ),
+            (
+                "prox0.6",
+                Options {
+                    proximity: 0.6,
+                    ..base()
+                },
+            ),
+            (
+                "sect0.3",
+                Options {
+                    section_boost: 0.3,
+                    ..base()
+                },
+            ),
+            (
+                "sect0.6",
+                Options {
+                    section_boost: 0.6,
+                    ..base()
+                },
+            ),
+            (
+                "fuse",
+                Options {
+                    fuse: true,
+                    ..base()
+                },
+            ),
+        ];
+        for (name, opts) in configs {
+            let p = Prototype::build(&corpus, opts)?;
+            systems.push((name.into(), Box::new(move |q| p.search(q))));
+        }
+    }
 
     // Step 3: run and report.
     let mut runs = Vec::new();

@@ -296,9 +296,83 @@ impl Vocabulary {
 
     /// The spans of `words` (as split by [`words`]) that have other forms, leftmost first and
     /// never overlapping: where two entries overlap, the longer span wins (then the earlier).
+    ///
+    /// Damaged spellings are repaired first, so "multiagency risk assessment conference"
+    /// expands to "MARAC" as "multi-agency risk assessment conference" would; the repaired
+    /// wording is then one of the span's alternatives.
     pub fn expand(&self, words: &[String]) -> Vec<Expansion> {
-        // Every (start, end) span that some form matches, with the alternatives it brings.
+        // Pass 1: repair conversion damage. Each typed word maps to the clean words that
+        // replace it, remembering which typed span every clean word came from.
+        let repairs: Vec<Expansion> = select(
+            self.matches_in(words)
+                .into_iter()
+                .filter(|(_, _, g, f)| self.groups[*g].kind == EntryKind::Variant && *f != 0)
+                .map(|(start, end, g, _)| Expansion {
+                    start,
+                    end,
+                    alternatives: vec![Alternative {
+                        words: self.groups[g].forms[0].clone(),
+                        kind: EntryKind::Variant,
+                    }],
+                })
+                .collect(),
+        );
+        let mut clean: Vec<String> = Vec::new();
+        // For each clean word: the typed span it stands for.
+        let mut origin: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            match repairs.iter().find(|r| r.start == i) {
+                Some(r) => {
+                    for w in &r.alternatives[0].words {
+                        clean.push(w.clone());
+                        origin.push((r.start, r.end));
+                    }
+                    i = r.end;
+                }
+                None => {
+                    clean.push(words[i].clone());
+                    origin.push((i, i + 1));
+                    i += 1;
+                }
+            }
+        }
+        // Pass 2: every entry, on the clean words, mapped back to typed spans. A span must
+        // not cut a repaired word in two.
         let mut spans: Vec<Expansion> = Vec::new();
+        for (a, b, g, f) in self.matches_in(&clean) {
+            let (start, end) = (origin[a].0, origin[b - 1].1);
+            let whole = (a == 0 || origin[a - 1] != origin[a])
+                && (b == clean.len() || origin[b] != origin[b - 1]);
+            if !whole {
+                continue;
+            }
+            let typed = &words[start..end];
+            let group = &self.groups[g];
+            let mut alts: Vec<Alternative> = group
+                .forms
+                .iter()
+                .enumerate()
+                .filter(|(k, other)| *k != f && other.as_slice() != typed)
+                .map(|(_, other)| Alternative {
+                    words: other.clone(),
+                    kind: group.kind,
+                })
+                .collect();
+            if clean[a..b] != *typed {
+                alts.push(Alternative {
+                    words: clean[a..b].to_vec(),
+                    kind: EntryKind::Variant,
+                });
+            }
+            merge_span(&mut spans, start, end, alts);
+        }
+        select(spans)
+    }
+
+    /// Every (start, end, group, form) where a form occurs in `words`.
+    fn matches_in(&self, words: &[String]) -> Vec<(usize, usize, usize, usize)> {
+        let mut out = Vec::new();
         for start in 0..words.len() {
             let Some(cands) = self.by_first.get(&words[start]) else {
                 continue;
@@ -307,57 +381,12 @@ impl Vocabulary {
                 let group = &self.groups[g];
                 let form = &group.forms[f];
                 let end = start + form.len();
-                if end > words.len() || !matches(form, &words[start..end], group.kind, f) {
-                    continue;
-                }
-                let typed = &words[start..end];
-                let alts = group
-                    .forms
-                    .iter()
-                    .filter(|other| other.as_slice() != typed && *other != form)
-                    .map(|other| Alternative {
-                        words: other.clone(),
-                        kind: group.kind,
-                    });
-                match spans.iter_mut().find(|e| e.start == start && e.end == end) {
-                    Some(e) => {
-                        for a in alts {
-                            if !e.alternatives.contains(&a) {
-                                e.alternatives.push(a);
-                            }
-                        }
-                    }
-                    None => {
-                        let mut alternatives: Vec<Alternative> = Vec::new();
-                        for a in alts {
-                            if !alternatives.contains(&a) {
-                                alternatives.push(a);
-                            }
-                        }
-                        spans.push(Expansion {
-                            start,
-                            end,
-                            alternatives,
-                        });
-                    }
+                if end <= words.len() && matches(form, &words[start..end], group.kind, f) {
+                    out.push((start, end, g, f));
                 }
             }
         }
-        spans.retain(|e| !e.alternatives.is_empty());
-        // Longest first, then leftmost; keep those that do not overlap a kept one.
-        spans.sort_by(|a, b| {
-            (b.end - b.start)
-                .cmp(&(a.end - a.start))
-                .then(a.start.cmp(&b.start))
-        });
-        let mut kept: Vec<Expansion> = Vec::new();
-        for e in spans {
-            if kept.iter().all(|k| e.end <= k.start || e.start >= k.end) {
-                kept.push(e);
-            }
-        }
-        kept.sort_by_key(|e| e.start);
-        kept
+        out
     }
 
     /// Validates one entry and adds it as a group.
@@ -438,6 +467,45 @@ impl Vocabulary {
         }
         self.groups.push(group);
     }
+}
+
+/// Adds `alts` to the span (start, end), creating it if needed; never duplicates.
+fn merge_span(spans: &mut Vec<Expansion>, start: usize, end: usize, alts: Vec<Alternative>) {
+    let i = match spans.iter().position(|e| e.start == start && e.end == end) {
+        Some(i) => i,
+        None => {
+            spans.push(Expansion {
+                start,
+                end,
+                alternatives: Vec::new(),
+            });
+            spans.len() - 1
+        }
+    };
+    for a in alts {
+        if !spans[i].alternatives.contains(&a) {
+            spans[i].alternatives.push(a);
+        }
+    }
+}
+
+/// Keeps the spans with alternatives, longest first then leftmost, dropping any that overlap
+/// one already kept; returns them leftmost first.
+fn select(mut spans: Vec<Expansion>) -> Vec<Expansion> {
+    spans.retain(|e| !e.alternatives.is_empty());
+    spans.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut kept: Vec<Expansion> = Vec::new();
+    for e in spans {
+        if kept.iter().all(|k| e.end <= k.start || e.start >= k.end) {
+            kept.push(e);
+        }
+    }
+    kept.sort_by_key(|e| e.start);
+    kept
 }
 
 /// Whether `typed` is an occurrence of `form` (form `f` of a group of `kind`): equal words, or
@@ -597,6 +665,21 @@ mod tests {
         assert!(alts(&v, "childrens views")[0]
             .2
             .contains(&"children s".to_string()));
+    }
+
+    #[test]
+    fn damaged_words_are_repaired_before_acronyms_match() {
+        let v = Vocabulary::builtin();
+        let a = alts(&v, "multiagency risk assessment conference");
+        assert_eq!((a[0].0, a[0].1), (0, 4));
+        assert!(a[0].2.contains(&"marac".to_string()), "{:?}", a[0].2);
+        assert!(a[0]
+            .2
+            .contains(&"multi agency risk assessment conference".to_string()));
+        // The repair alone still applies where no longer entry matches.
+        let b = alts(&v, "multiagency working");
+        assert_eq!((b[0].0, b[0].1), (0, 1));
+        assert_eq!(b[0].2, ["multi agency"]);
     }
 
     #[test]
