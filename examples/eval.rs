@@ -5,10 +5,12 @@
 //!
 //! - **baseline**: tantivy BM25 with default settings (default tokenizer, `QueryParser` with
 //!   its default OR, no stemming) over the same paragraphs, built directly with tantivy;
-//! - **ofsted-search**: the crate's own query API.
+//! - **ofsted-search**: the crate's own query API with its default settings.
 //!
-//! It prints nDCG@10, MRR@10 and recall@20 overall and per query kind. Pass `--per-query` to
-//! also print every query's nDCG@10 for both systems.
+//! It prints nDCG@10, MRR@10 and recall@20 overall and per query kind, then the overall
+//! figures of the crate with each ranking step added in turn and with each step taken away
+//! (the table in `RELEVANCE.md`). Pass `--per-query` to also print every query's nDCG@10.
+//! Filters apply to every system alike.
 //!
 //! Run it with `cargo run --release --example eval`.
 
@@ -16,18 +18,36 @@
 mod harness;
 #[path = "../tests/relevance/metrics.rs"]
 mod metrics;
-#[path = "../tests/relevance/prototype.rs"]
-mod prototype;
 
 use std::path::Path;
 
-use harness::{baseline::Baseline, load_queries, table, Corpus, Run, System};
+use harness::{baseline::Baseline, load_queries, table, Corpus, CrateSystem, Run, System};
+use ofsted_search::{Operator, Query, Ranking};
 
 fn main() {
     if let Err(e) = run() {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
+}
+
+/// A ranking step of the ablation: a name and how it sets up a query.
+type Setup = (&'static str, Box<dyn Fn(&mut Query)>);
+
+fn with(operator: Operator, edit: impl Fn(&mut Ranking) + 'static) -> Box<dyn Fn(&mut Query)> {
+    Box::new(move |q: &mut Query| {
+        let mut r = Ranking::plain();
+        edit(&mut r);
+        q.operator(operator).ranking(r);
+    })
+}
+
+fn without(edit: impl Fn(&mut Ranking) + 'static) -> Box<dyn Fn(&mut Query)> {
+    Box::new(move |q: &mut Query| {
+        let mut r = Ranking::default();
+        edit(&mut r);
+        q.ranking(r);
+    })
 }
 
 fn run() -> Result<(), harness::Error> {
@@ -47,135 +67,132 @@ fn run() -> Result<(), harness::Error> {
         judged
     );
 
-    // Step 2: the systems under test.
+    // Step 2: the two systems under test, on identical paragraphs and filters.
     let baseline = Baseline::build(&corpus)?;
-    let mut systems: Vec<(String, System<'_>)> =
-        vec![("baseline".into(), Box::new(|q| baseline.search(q)))];
-    if std::env::args().any(|a| a == "--ablate") {
-        use prototype::{Mode, Options, Prototype};
-        let v = || Some(ofsted_search::vocab::Vocabulary::builtin());
-        let base = || Options {
-            stem: true,
-            vocab: v(),
-            stopwords: true,
-            mode: Mode::AndThenOr,
-            ..Options::default()
-        };
-        let configs: Vec<(&str, Options)> = vec![
-            (
-                "stem",
-                Options {
-                    stem: true,
-                    ..Options::default()
-                },
-            ),
-            (
-                "stem+vocab",
-                Options {
-                    stem: true,
-                    vocab: v(),
-                    ..Options::default()
-                },
-            ),
-            (
-                "stem+vocab+stop",
-                Options {
-                    stem: true,
-                    vocab: v(),
-                    stopwords: true,
-                    ..Options::default()
-                },
-            ),
-            ("+and-then-or", base()),
-            ("tie0", Options { tie: 0.0, ..base() }),
-            ("tie0.5", Options { tie: 0.5, ..base() }),
-            (
-                "syn0.3",
-                Options {
-                    synonym_weight: 0.3,
-                    ..base()
-                },
-            ),
-            (
-                "syn0.8",
-                Options {
-                    synonym_weight: 0.8,
-                    ..base()
-                },
-            ),
-            (
-                "acr0.7",
-                Options {
-                    acronym_weight: 0.7,
-                    ..base()
-                },
-            ),
-            (
-                "prox0.3",
-                Options {
-                    proximity: 0.3,
-                    ..base()
-                },
-            ),
-            (
-                "prox0.6",
-                Options {
-                    proximity: 0.6,
-                    ..base()
-                },
-            ),
-            (
-                "sect0.3",
-                Options {
-                    section_boost: 0.3,
-                    ..base()
-                },
-            ),
-            (
-                "sect0.6",
-                Options {
-                    section_boost: 0.6,
-                    ..base()
-                },
-            ),
-            (
-                "fuse",
-                Options {
-                    fuse: true,
-                    ..base()
-                },
-            ),
-        ];
-        for (name, opts) in configs {
-            let p = Prototype::build(&corpus, opts)?;
-            systems.push((name.into(), Box::new(move |q| p.search(q))));
-        }
-    }
-
-    // Step 3: run and report.
+    let crate_index = CrateSystem::build(&corpus)?;
+    let systems: Vec<(&str, System<'_>)> = vec![
+        ("baseline", Box::new(|q| baseline.search(q))),
+        (
+            "ofsted-search",
+            Box::new(|q| crate_index.search(q, &|_| {})),
+        ),
+    ];
     let mut runs = Vec::new();
     for (name, system) in &systems {
         runs.push(Run::of(name, system, &queries)?);
     }
     print!("{}", table(&runs));
-    if per_query {
+
+    // Step 3: each ranking step's effect, through the crate's API.
+    let steps: Vec<Setup> = vec![
+        (
+            "plain: stemmed BM25, all words",
+            with(Operator::All, |_| {}),
+        ),
+        ("plain: stemmed BM25, any word", with(Operator::Any, |_| {})),
+        (
+            "+ stop and question words dropped",
+            with(Operator::Any, |r| {
+                r.stop_words(true);
+            }),
+        ),
+        (
+            "+ vocabulary expansion",
+            with(Operator::Any, |r| {
+                r.stop_words(true)
+                    .vocabulary(Some(ofsted_search::vocab::Vocabulary::builtin()));
+            }),
+        ),
+        (
+            "+ all words, fallback below 20 hits",
+            with(Operator::All, |r| {
+                r.stop_words(true)
+                    .vocabulary(Some(ofsted_search::vocab::Vocabulary::builtin()))
+                    .fallback_below(20);
+            }),
+        ),
+        (
+            "+ section heading boost 0.3 (= default)",
+            Box::new(|_: &mut Query| {}),
+        ),
+        (
+            "default without vocabulary",
+            without(|r| {
+                r.vocabulary(None);
+            }),
+        ),
+        (
+            "default without stop words",
+            without(|r| {
+                r.stop_words(false);
+            }),
+        ),
+        (
+            "default without fallback (pure all words)",
+            without(|r| {
+                r.fallback_below(0);
+            }),
+        ),
+        (
+            "default, fallback below 10",
+            without(|r| {
+                r.fallback_below(10);
+            }),
+        ),
+        (
+            "default without section boost",
+            without(|r| {
+                r.section_boost(0.0);
+            }),
+        ),
+        (
+            "default, section boost 0.6",
+            without(|r| {
+                r.section_boost(0.6);
+            }),
+        ),
+        (
+            "default, any word",
+            Box::new(|q: &mut Query| {
+                q.operator(Operator::Any);
+            }),
+        ),
+    ];
+    println!(
+        "\n| ranking (ofsted-search API) | nDCG@10 | MRR@10 | recall@20 | worst kind vs baseline |"
+    );
+    println!("|---|---|---|---|---|");
+    let base_kinds = runs[0].per_kind();
+    for (name, setup) in &steps {
+        let system: System<'_> = Box::new(|q| crate_index.search(q, setup.as_ref()));
+        let started = std::time::Instant::now();
+        let r = Run::of(name, &system, &queries)?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0 / queries.len().max(1) as f64;
+        let s = r.overall();
+        let worst = r
+            .per_kind()
+            .into_iter()
+            .map(|(k, (_, s))| (s.ndcg10 - base_kinds[&k].1.ndcg10, k))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(d, k)| format!("{k} {d:+.3}"))
+            .unwrap_or_default();
         println!(
-            "\n| query | kind | {} |",
-            runs.iter()
-                .map(|r| r.name.as_str())
-                .collect::<Vec<_>>()
-                .join(" | ")
+            "| {name} | {:.3} | {:.3} | {:.3} | {worst} | {ms:.2} |",
+            s.ndcg10, s.mrr10, s.recall20
         );
+    }
+
+    if per_query {
+        println!("\n| query | kind | baseline | ofsted-search |\n|---|---|---|---|");
         for (i, q) in queries.iter().enumerate() {
-            let cells: Vec<String> = runs
-                .iter()
-                .map(|r| format!("{:.3}", r.per_query[i].2.ndcg10))
-                .collect();
-            println!("| {} | {} | {} |", q.id, q.kind, cells.join(" | "));
+            println!(
+                "| {} | {} | {:.3} | {:.3} |",
+                q.id, q.kind, runs[0].per_query[i].2.ndcg10, runs[1].per_query[i].2.ndcg10
+            );
         }
     }
 
-    // The runs cover every query, and every query has something to find.
+    // Every run covers every query, and every query has something to find.
     assert!(runs.iter().all(|r| r.per_query.len() == queries.len()));
     assert!(queries.iter().all(|q| !q.grades.is_empty()));
     Ok(())

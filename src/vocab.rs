@@ -97,13 +97,25 @@ struct Group {
 
 /// Groups of equivalent forms, and the lookup that finds them in a query.
 ///
-/// Cloning is cheap enough to do once per index; lookups do not allocate per word.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Cloning is cheap enough to do once per index; lookups do not allocate per word. Its
+/// `Debug` form only counts the entries.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Vocabulary {
     groups: Vec<Group>,
     /// First word of a form → (group, form) pairs starting with it. An acronym's short form
     /// is also filed under its plural ("iros").
     by_first: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl fmt::Debug for Vocabulary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = |k: EntryKind| self.groups.iter().filter(|g| g.kind == k).count();
+        f.debug_struct("Vocabulary")
+            .field("acronyms", &count(EntryKind::Acronym))
+            .field("synonyms", &count(EntryKind::Synonym))
+            .field("variants", &count(EntryKind::Variant))
+            .finish()
+    }
 }
 
 impl Default for Vocabulary {

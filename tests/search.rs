@@ -110,7 +110,8 @@ fn paragraphs(reports: &[ParsedReport]) -> impl Iterator<Item = &Paragraph> {
 
 fn search_all(index: &SearchIndex, text: &str) -> Result<SearchResults, ofsted_search::Error> {
     let mut q = Query::new(text);
-    q.limit(100_000);
+    // Exact boolean semantics, as the brute-force predicates define them.
+    q.limit(100_000).ranking(ofsted_search::Ranking::plain());
     index.search(&q)
 }
 
@@ -124,7 +125,7 @@ fn totals_ids_and_facet_counts_equal_brute_force() -> TestResult {
             .collect();
         // A page of one: counts must still cover the whole matching set.
         let mut q = Query::new(text);
-        q.limit(1);
+        q.limit(1).ranking(ofsted_search::Ranking::plain());
         let page = index.search(&q)?;
         assert_eq!(page.total, expected.len() as u64, "total for {text:?}");
         assert_eq!(

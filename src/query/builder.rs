@@ -3,6 +3,7 @@
 use std::ops::RangeInclusive;
 
 use crate::model::{Area, Grade, ReportKind};
+use crate::ranking::Ranking;
 
 /// How words typed side by side combine.
 ///
@@ -58,6 +59,7 @@ pub struct Query {
     pub(crate) facets: bool,
     pub(crate) snippet_chars: usize,
     pub(crate) highlight: (String, String),
+    pub(crate) ranking: Ranking,
 }
 
 impl Query {
@@ -82,6 +84,7 @@ impl Query {
             facets: true,
             snippet_chars: 200,
             highlight: ("**".into(), "**".into()),
+            ranking: Ranking::default(),
         }
     }
 
@@ -103,6 +106,13 @@ impl Query {
     /// The query text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// How side-by-side words are interpreted and scored: stop words, vocabulary expansion,
+    /// the all-words fallback, the heading boost. By default, [`Ranking::default`].
+    pub fn ranking(&mut self, ranking: Ranking) -> &mut Query {
+        self.ranking = ranking;
+        self
     }
 
     /// Join side-by-side words with `operator`. By default, [`Operator::All`].

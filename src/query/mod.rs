@@ -7,7 +7,7 @@
 mod builder;
 mod facets;
 mod guard;
-mod parser;
+pub(crate) mod parser;
 mod results;
 mod search;
 

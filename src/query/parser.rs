@@ -36,6 +36,14 @@ pub(crate) enum Node {
     Phrase { text: String, slop: u32 },
     /// A boolean combination.
     Bool(Vec<(Occur, Node)>),
+    /// Side-by-side words after [`crate::ranking::rewrite`]: the words typed (each typed word
+    /// as its words) or any alternative form from the vocabulary. The parser never makes it.
+    Alt {
+        /// The typed words of the span.
+        typed: Vec<Vec<String>>,
+        /// Other forms of the span and where they come from.
+        alternatives: Vec<(Vec<String>, crate::vocab::EntryKind)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

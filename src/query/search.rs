@@ -14,13 +14,14 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use super::builder::Query;
+use super::builder::{Operator, Query};
 use super::facets::FacetCollector;
 use super::guard::Guarded;
 use super::parser::{self, Node, Occur};
 use super::results::{FacetCounts, Hit, SearchResults};
 use crate::error::{Error, QueryError, Result};
 use crate::index::{year_term, Fields, SearchIndex, DOC_PARAGRAPH};
+use crate::ranking::{self, Ranking};
 
 /// Years outside this span are not expanded into year terms (no report predates Ofsted).
 const YEAR_SPAN: std::ops::RangeInclusive<u16> = 1990..=2200;
@@ -52,6 +53,7 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         fields,
         analyzer,
         highlight: Vec::new(),
+        ranking: q.ranking.clone(),
     };
 
     let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
@@ -66,8 +68,14 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         }
     } else {
         let parsed = parser::parse(&q.text, q.operator, q.lenient)?;
+        // Ranking: stop words out, vocabulary spans in (src/ranking.rs).
+        let parsed = parsed.map(|node| ranking::rewrite(node, &q.ranking));
         match parsed.and_then(|node| compiler.compile(&node, true)) {
-            Some(text) => clauses.push((TOccur::Must, text)),
+            Some(text) => {
+                // Ranking: the all-words fallback (src/ranking.rs).
+                let text = widen(&searcher, &mut compiler, q, text, place)?;
+                clauses.push((TOccur::Must, text))
+            }
             None if q.text.trim().is_empty() => {
                 clauses.push((TOccur::Must, all_paragraphs(fields)));
             }
@@ -117,6 +125,39 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         total: total as u64,
         hits,
         facets,
+    })
+}
+
+/// Ranking: under [`Operator::All`], when fewer paragraphs than the ranking's fallback
+/// threshold match every span (within the filters), matches any span instead, keeping the
+/// all-span matches on top (see [`ranking::fallback`]).
+fn widen(
+    searcher: &Searcher,
+    compiler: &mut Compiler,
+    q: &Query,
+    all: Box<dyn TQuery>,
+    place: &crate::index::IndexPlace,
+) -> Result<Box<dyn TQuery>> {
+    let threshold = q.ranking.fallback_threshold();
+    if q.operator != Operator::All || threshold == 0 {
+        return Ok(all);
+    }
+    let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = vec![(TOccur::Must, all.box_clone())];
+    for filter in filters(compiler.fields, q) {
+        clauses.push((TOccur::Must, filter));
+    }
+    let found = searcher
+        .search(&BooleanQuery::new(clauses), &Count)
+        .map_err(|e| place.error(e))?;
+    if found >= threshold {
+        return Ok(all);
+    }
+    let any = parser::parse(&q.text, Operator::Any, q.lenient)?
+        .map(|node| ranking::rewrite(node, &q.ranking))
+        .and_then(|node| compiler.compile(&node, true));
+    Ok(match any {
+        Some(any) => ranking::fallback(all, any),
+        None => all,
     })
 }
 
@@ -180,6 +221,8 @@ struct Compiler {
     analyzer: TextAnalyzer,
     /// Analysed words of every clause that is not excluded.
     highlight: Vec<String>,
+    /// How rewritten spans are scored.
+    ranking: Ranking,
 }
 
 impl Compiler {
@@ -197,6 +240,25 @@ impl Compiler {
         match node {
             Node::Word { text } => self.words(text, 0, positive),
             Node::Phrase { text, slop } => self.words(text, *slop, positive),
+            Node::Alt {
+                typed,
+                alternatives,
+            } => {
+                let mut excluded = Vec::new();
+                let highlight = if positive {
+                    &mut self.highlight
+                } else {
+                    &mut excluded
+                };
+                ranking::compile_alt(
+                    typed,
+                    alternatives,
+                    self.fields,
+                    &mut self.analyzer,
+                    &self.ranking,
+                    highlight,
+                )
+            }
             Node::Bool(children) => {
                 let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
                 for (occur, child) in children {
@@ -531,7 +593,8 @@ mod tests {
         let index = indexed(&reports)?;
         let total = |text: &str, op: Operator| -> Result<u64> {
             let mut q = Query::new(text);
-            q.operator(op);
+            // Exact boolean semantics: no all-words fallback, no vocabulary (see ranking.rs).
+            q.operator(op).ranking(crate::Ranking::plain());
             Ok(index.search(&q)?.total)
         };
         let has = |p: &Paragraph, w: &str| stems(&p.text).contains(w);

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use ofsted_search::ingest::Ingester;
-use ofsted_search::{Area, Grade, Paragraph};
+use ofsted_search::ingest::{Ingester, ParsedReport};
+use ofsted_search::{Area, Grade, Paragraph, Query, SearchIndex};
 use serde::Deserialize;
 
 use super::metrics::{Grades, Scores};
@@ -113,6 +113,8 @@ pub struct Corpus {
     pub paragraphs: Vec<Paragraph>,
     /// The corpus file stem of each paragraph (same order).
     pub files: Vec<String>,
+    /// The reports as ingested, for systems that index whole reports.
+    pub reports: Vec<ParsedReport>,
 }
 
 impl Corpus {
@@ -127,18 +129,24 @@ impl Corpus {
         let ingester = Ingester::new();
         let mut paragraphs = Vec::new();
         let mut files = Vec::new();
+        let mut reports = Vec::new();
         for path in &paths {
             let parsed = ingester.ingest_file(path)?;
             let stem = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            for p in parsed.paragraphs {
+            for p in &parsed.paragraphs {
                 files.push(stem.clone());
-                paragraphs.push(p);
+                paragraphs.push(p.clone());
             }
+            reports.push(parsed);
         }
-        Ok(Corpus { paragraphs, files })
+        Ok(Corpus {
+            paragraphs,
+            files,
+            reports,
+        })
     }
 
     /// The paragraph with this id.
@@ -432,5 +440,55 @@ pub mod baseline {
             let _ = &self.index;
             Ok(out)
         }
+    }
+}
+
+/// The crate under test, through its public API only: an in-memory [`SearchIndex`] of the
+/// corpus, queried with [`Query`] as an application passing raw user input would (lenient
+/// parsing, no facet counts), filters set with the builder.
+pub struct CrateSystem {
+    index: SearchIndex,
+}
+
+impl CrateSystem {
+    /// Indexes the corpus.
+    pub fn build(corpus: &Corpus) -> Result<CrateSystem, Error> {
+        let index = SearchIndex::create_in_ram()?;
+        let mut writer = index.writer()?;
+        for r in &corpus.reports {
+            writer.add_report(r)?;
+        }
+        writer.commit()?;
+        index.reload()?;
+        Ok(CrateSystem { index })
+    }
+
+    /// Runs one query; `configure` adjusts it (for ablations) after the harness has set text,
+    /// filters and depth.
+    pub fn search(
+        &self,
+        q: &EvalQuery,
+        configure: &dyn Fn(&mut Query),
+    ) -> Result<Vec<String>, Error> {
+        let mut query = Query::new(&q.text);
+        query.lenient(true).limit(DEPTH).facets(false);
+        if let Some(a) = &q.filter.authority {
+            query.authority(a);
+        }
+        if let Some(y) = q.filter.year {
+            query.year(y);
+        }
+        if let Some(g) = q.filter.grade {
+            query.grade(g);
+        }
+        if let Some(a) = q.filter.area {
+            query.area(a);
+        }
+        if let Some(t) = &q.filter.theme {
+            query.theme(t);
+        }
+        configure(&mut query);
+        let results = self.index.search(&query)?;
+        Ok(results.hits.into_iter().map(|h| h.id).collect())
     }
 }

@@ -1,0 +1,588 @@
+//! Query semantics that serve users: how the words of a query become a ranked search.
+//!
+//! Four things happen between the parsed query and the engine, each measured on the judged
+//! query set (see `RELEVANCE.md`):
+//!
+//! 1. **Stop and question words go.** "where did police not attend strategy meetings?"
+//!    searches for *police attend strategy meetings*: function words and the words of a
+//!    question ("where", "did", "how many", "show me") match almost every paragraph, and
+//!    under all-words matching they would be required.
+//! 2. **The vocabulary widens each span.** A span of side-by-side words that the
+//!    [`Vocabulary`] knows ("CSE", "multiagency", "brothers and sisters") matches the words
+//!    typed *or* any other form, each alternative scored like the words typed (a long form's
+//!    phrase is scaled down to the span's size, synonyms weigh less), and the best form counts
+//!    (a paragraph that writes both "CSE" and "child sexual exploitation" is not counted
+//!    twice).
+//! 3. **All words, with a fallback.** Under [`Operator::All`](crate::Operator::All) every
+//!    span must match; when that finds fewer than [`Ranking::fallback_below`] paragraphs, any
+//!    span may match instead and the paragraphs that match every span stay on top.
+//! 4. **Section headings count a little.** A word in the paragraph's section heading adds a
+//!    fraction of what it adds in the text (to paragraphs that match in their text).
+//!
+//! Quoted phrases, `+`/`-` prefixes and `AND`/`OR`/`NOT` keep their exact meaning: only
+//! side-by-side bare words are rewritten.
+
+use std::sync::{Arc, OnceLock};
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur as TOccur, PhraseQuery,
+    Query as TQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Term;
+
+use crate::index::Fields;
+use crate::query::parser::{Node, Occur};
+use crate::vocab::{words, EntryKind, Vocabulary};
+
+/// Words dropped from side-by-side words: function words, and the words people wrap a
+/// question or a request in. Negations are here too: "not" and "no" are in most paragraphs of
+/// an inspection report, so requiring them finds nothing more specific.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "all",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "being",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "done",
+    "for",
+    "from",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "me",
+    "my",
+    "of",
+    "on",
+    "or",
+    "our",
+    "she",
+    "should",
+    "so",
+    "some",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "to",
+    "too",
+    "us",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "show",
+    "find",
+    "tell",
+    "list",
+    "give",
+    "paragraph",
+    "paragraphs",
+    "inspectors",
+    "say",
+    "said",
+    "ofsted",
+    "many",
+    "much",
+    "not",
+    "no",
+];
+
+/// The score added to paragraphs that match every span when the fallback widened the search,
+/// so that they rank above the paragraphs that match only some spans. BM25 scores of a
+/// paragraph stay far below it.
+const FALLBACK_BONUS: f32 = 1000.0;
+
+/// How ties between a span's forms are broken: the best form's score plus this share of the
+/// others'.
+const TIE_BREAKER: f32 = 0.5;
+
+/// How query words are interpreted and scored.
+///
+/// ```
+/// use ofsted_search::{Query, Ranking};
+/// use ofsted_search::vocab::Vocabulary;
+///
+/// let mut mine = Vocabulary::builtin();
+/// mine.merge(Vocabulary::from_toml_str("[[acronym]]\nshort = \"EDT\"\nlong = [\"emergency duty team\"]\n", "mine")?);
+/// let mut ranking = Ranking::default();
+/// ranking.vocabulary(Some(mine)).fallback_below(10);
+/// let mut query = Query::new("EDT capacity");
+/// query.ranking(ranking);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    vocabulary: Option<Arc<Vocabulary>>,
+    stop_words: bool,
+    fallback_below: usize,
+    section_boost: f32,
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking {
+            vocabulary: Some(builtin()),
+            stop_words: true,
+            fallback_below: 20,
+            section_boost: 0.3,
+        }
+    }
+}
+
+/// The built-in vocabulary, loaded once per process.
+fn builtin() -> Arc<Vocabulary> {
+    static BUILTIN: OnceLock<Arc<Vocabulary>> = OnceLock::new();
+    BUILTIN
+        .get_or_init(|| Arc::new(Vocabulary::builtin()))
+        .clone()
+}
+
+impl Ranking {
+    /// Settings that search for exactly the words typed: no stop-word removal, no vocabulary,
+    /// no fallback, no heading boost (plain BM25 over stemmed words).
+    pub fn plain() -> Ranking {
+        Ranking {
+            vocabulary: None,
+            stop_words: false,
+            fallback_below: 0,
+            section_boost: 0.0,
+        }
+    }
+
+    /// Expand spans of the query with this vocabulary; `None` turns expansion off. By default,
+    /// [`Vocabulary::builtin`].
+    pub fn vocabulary(&mut self, vocabulary: Option<Vocabulary>) -> &mut Ranking {
+        self.vocabulary = vocabulary.map(Arc::new);
+        self
+    }
+
+    /// Drop function words and question words from side-by-side words (never all of them:
+    /// a query of stop words only is searched as typed). By default, this is enabled.
+    pub fn stop_words(&mut self, yes: bool) -> &mut Ranking {
+        self.stop_words = yes;
+        self
+    }
+
+    /// Under [`Operator::All`](crate::Operator::All), when fewer than `n` paragraphs match
+    /// every span, match any span instead, keeping the all-span matches on top; 0 turns the
+    /// fallback off. By default, 20.
+    pub fn fallback_below(&mut self, n: usize) -> &mut Ranking {
+        self.fallback_below = n;
+        self
+    }
+
+    /// Weight of a word found in the paragraph's section heading, relative to the same word
+    /// in the text; 0 turns it off. By default, 0.3.
+    pub fn section_boost(&mut self, weight: f32) -> &mut Ranking {
+        self.section_boost = weight.max(0.0);
+        self
+    }
+
+    /// The fallback threshold (see [`Ranking::fallback_below`]).
+    pub(crate) fn fallback_threshold(&self) -> usize {
+        self.fallback_below
+    }
+}
+
+/// Rewrites side-by-side bare words of a parsed query: stop words out, vocabulary spans in.
+/// Every other node is kept as it is.
+pub(crate) fn rewrite(node: Node, ranking: &Ranking) -> Node {
+    match node {
+        Node::Word { .. } => {
+            let mut run = vec![(Occur::Must, node)];
+            run = rewrite_run(run, ranking);
+            match run.len() {
+                1 => run.pop().map_or(Node::Bool(Vec::new()), |(_, n)| n),
+                _ => Node::Bool(run),
+            }
+        }
+        Node::Bool(children) => {
+            let mut out: Vec<(Occur, Node)> = Vec::new();
+            let mut run: Vec<(Occur, Node)> = Vec::new();
+            for (occur, child) in children {
+                let bare = matches!(child, Node::Word { .. }) && occur != Occur::MustNot;
+                if bare && run.first().is_none_or(|(o, _)| *o == occur) {
+                    run.push((occur, child));
+                    continue;
+                }
+                out.extend(rewrite_run(std::mem::take(&mut run), ranking));
+                match child {
+                    Node::Word { .. } if bare => run.push((occur, child)),
+                    // Groups are rewritten inside; excluded words and phrases stay as typed.
+                    Node::Bool(_) => out.push((occur, rewrite(child, ranking))),
+                    other => out.push((occur, other)),
+                }
+            }
+            out.extend(rewrite_run(run, ranking));
+            Node::Bool(out)
+        }
+        other => other,
+    }
+}
+
+/// Rewrites a run of bare words that share one occur.
+fn rewrite_run(run: Vec<(Occur, Node)>, ranking: &Ranking) -> Vec<(Occur, Node)> {
+    let Some(occur) = run.first().map(|(o, _)| *o) else {
+        return run;
+    };
+    // Each bare word as typed, with the words the vocabulary compares.
+    let typed: Vec<(String, Vec<String>)> = run
+        .iter()
+        .filter_map(|(_, n)| match n {
+            Node::Word { text } => Some((text.clone(), words(text))),
+            _ => None,
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    let kept: Vec<&(String, Vec<String>)> = if ranking.stop_words {
+        let content: Vec<_> = typed
+            .iter()
+            .filter(|(_, w)| !w.iter().all(|w| STOP_WORDS.contains(&w.as_str())))
+            .collect();
+        if content.is_empty() {
+            typed.iter().collect()
+        } else {
+            content
+        }
+    } else {
+        typed.iter().collect()
+    };
+    // Flatten to words, remembering which typed word each came from, so that a span is only
+    // used when it covers whole typed words.
+    let mut flat: Vec<String> = Vec::new();
+    let mut owner: Vec<usize> = Vec::new();
+    for (i, (_, w)) in kept.iter().enumerate() {
+        for x in w {
+            flat.push(x.clone());
+            owner.push(i);
+        }
+    }
+    let expansions = match &ranking.vocabulary {
+        Some(v) => v.expand(&flat),
+        None => Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < kept.len() {
+        let first = owner.iter().position(|&o| o == i).unwrap_or(0);
+        let span = expansions.iter().find(|e| {
+            e.start() == first && (e.end() == flat.len() || owner[e.end()] != owner[e.end() - 1])
+        });
+        match span {
+            Some(e) => {
+                let last = owner[e.end() - 1];
+                let typed_words: Vec<Vec<String>> =
+                    kept[i..=last].iter().map(|(_, w)| w.clone()).collect();
+                let alternatives = e
+                    .alternatives()
+                    .iter()
+                    .map(|a| (a.words().to_vec(), a.kind()))
+                    .collect();
+                out.push((
+                    occur,
+                    Node::Alt {
+                        typed: typed_words,
+                        alternatives,
+                    },
+                ));
+                i = last + 1;
+            }
+            None => {
+                out.push((
+                    occur,
+                    Node::Alt {
+                        typed: vec![kept[i].1.clone()],
+                        alternatives: Vec::new(),
+                    },
+                ));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The weight of an alternative of this kind, relative to the words typed.
+fn weight(kind: EntryKind) -> f32 {
+    match kind {
+        EntryKind::Acronym | EntryKind::Variant => 1.0,
+        EntryKind::Synonym => 0.5,
+    }
+}
+
+/// Compiles a rewritten span: the words typed or any alternative, in the text and (weighted
+/// by [`Ranking::section_boost`]) in the section heading. Pushes the analysed words to
+/// `highlight`. `None` when nothing in it is searchable.
+pub(crate) fn compile_alt(
+    typed: &[Vec<String>],
+    alternatives: &[(Vec<String>, EntryKind)],
+    fields: Fields,
+    analyzer: &mut TextAnalyzer,
+    ranking: &Ranking,
+    highlight: &mut Vec<String>,
+) -> Option<Box<dyn TQuery>> {
+    let mut tokens = |ws: &[String]| -> Vec<String> {
+        let mut out = Vec::new();
+        for w in ws {
+            let mut stream = analyzer.token_stream(w);
+            while let Some(t) = stream.next() {
+                out.push(t.text.clone());
+            }
+        }
+        out
+    };
+    let typed_tokens: Vec<Vec<String>> = typed.iter().map(|w| tokens(w)).collect();
+    let alt_tokens: Vec<(Vec<String>, f32)> = alternatives
+        .iter()
+        .map(|(w, k)| (tokens(w), weight(*k)))
+        .filter(|(t, _)| !t.is_empty())
+        .collect();
+    for t in typed_tokens.iter().chain(alt_tokens.iter().map(|(t, _)| t)) {
+        highlight.extend(t.iter().cloned());
+    }
+    let size: usize = typed_tokens.iter().map(Vec::len).sum();
+    let in_field = |field: Field| -> Option<Box<dyn TQuery>> {
+        let mut disjuncts: Vec<Box<dyn TQuery>> = Vec::new();
+        // The words typed, each on its own as plain BM25 scores them, so that a span still
+        // matches where its words are not side by side.
+        let parts: Vec<Box<dyn TQuery>> = typed_tokens
+            .iter()
+            .filter_map(|t| sequence(field, t))
+            .collect();
+        match parts.len() {
+            0 => {}
+            1 => disjuncts.extend(parts),
+            _ => disjuncts.push(Box::new(BooleanQuery::new(
+                parts.into_iter().map(|q| (TOccur::Should, q)).collect(),
+            ))),
+        }
+        for (t, w) in &alt_tokens {
+            if let Some(q) = sequence(field, t) {
+                // A phrase scores the sum of its words' weights: scale it to the span's size.
+                let scale = size.max(1) as f32 / t.len() as f32;
+                disjuncts.push(Box::new(BoostQuery::new(q, w * scale)));
+            }
+        }
+        match disjuncts.len() {
+            0 => None,
+            1 => disjuncts.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                disjuncts,
+                TIE_BREAKER,
+            ))),
+        }
+    };
+    let text = in_field(fields.text)?;
+    if ranking.section_boost <= 0.0 {
+        return Some(text);
+    }
+    let Some(section) = in_field(fields.section) else {
+        return Some(text);
+    };
+    // The heading only adds to a paragraph that matches in its text: it never makes a match
+    // on its own, so totals and facet counts stay about the paragraphs' words.
+    Some(Box::new(BooleanQuery::new(vec![
+        (TOccur::Must, text),
+        (
+            TOccur::Should,
+            Box::new(BoostQuery::new(section, ranking.section_boost)),
+        ),
+    ])))
+}
+
+/// A term query for one token, a phrase query for several.
+fn sequence(field: Field, tokens: &[String]) -> Option<Box<dyn TQuery>> {
+    let terms: Vec<Term> = tokens
+        .iter()
+        .map(|t| Term::from_field_text(field, t))
+        .collect();
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            terms[0].clone(),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(terms))),
+    }
+}
+
+/// The text clause after the fallback: any-span matching, with the paragraphs that match
+/// every span kept on top.
+pub(crate) fn fallback(all: Box<dyn TQuery>, any: Box<dyn TQuery>) -> Box<dyn TQuery> {
+    Box::new(BooleanQuery::new(vec![
+        (TOccur::Must, any),
+        (
+            TOccur::Should,
+            Box::new(ConstScoreQuery::new(all, FALLBACK_BONUS)),
+        ),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(t: &str) -> Node {
+        Node::Word { text: t.into() }
+    }
+
+    fn typed_of(n: &Node) -> Vec<Vec<Vec<String>>> {
+        match n {
+            Node::Bool(c) => c
+                .iter()
+                .filter_map(|(_, n)| match n {
+                    Node::Alt { typed, .. } => Some(typed.clone()),
+                    _ => None,
+                })
+                .collect(),
+            Node::Alt { typed, .. } => vec![typed.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    fn all(ws: &[&str]) -> Node {
+        Node::Bool(ws.iter().map(|w| (Occur::Must, word(w))).collect())
+    }
+
+    #[test]
+    fn question_words_and_stop_words_are_dropped() {
+        let n = rewrite(
+            all(&[
+                "where",
+                "did",
+                "police",
+                "not",
+                "attend",
+                "strategy",
+                "meetings?",
+            ]),
+            &Ranking::default(),
+        );
+        let kept: Vec<String> = typed_of(&n).into_iter().flatten().flatten().collect();
+        assert!(kept.contains(&"police".to_string()));
+        assert!(!kept.contains(&"where".to_string()) && !kept.contains(&"did".to_string()));
+        assert!(!kept.contains(&"not".to_string()));
+    }
+
+    #[test]
+    fn a_query_of_stop_words_only_is_kept() {
+        let n = rewrite(all(&["who", "is", "it"]), &Ranking::default());
+        assert_eq!(typed_of(&n).len(), 3);
+    }
+
+    #[test]
+    fn vocabulary_spans_become_one_clause() {
+        let n = rewrite(
+            all(&["child", "sexual", "exploitation", "police"]),
+            &Ranking::default(),
+        );
+        let Node::Bool(children) = &n else {
+            panic!("expected a group, got {n:?}")
+        };
+        assert_eq!(children.len(), 2);
+        let Node::Alt {
+            typed,
+            alternatives,
+        } = &children[0].1
+        else {
+            panic!("expected a span")
+        };
+        assert_eq!(typed.len(), 3);
+        assert!(alternatives.iter().any(|(w, _)| w == &["cse"]));
+    }
+
+    #[test]
+    fn exclusions_phrases_and_groups_are_left_alone() {
+        let phrase = Node::Phrase {
+            text: "the edge of care".into(),
+            slop: 0,
+        };
+        let n = Node::Bool(vec![
+            (Occur::Must, word("CSE")),
+            (Occur::MustNot, word("the")),
+            (Occur::Must, phrase.clone()),
+        ]);
+        let Node::Bool(children) = rewrite(n, &Ranking::default()) else {
+            panic!()
+        };
+        assert!(matches!(children[0].1, Node::Alt { .. }));
+        assert_eq!(children[1], (Occur::MustNot, word("the")));
+        assert_eq!(children[2], (Occur::Must, phrase));
+    }
+
+    #[test]
+    fn plain_ranking_rewrites_nothing_but_the_form() {
+        let n = rewrite(all(&["where", "CSE"]), &Ranking::plain());
+        let typed = typed_of(&n);
+        assert_eq!(typed.len(), 2);
+        let Node::Bool(children) = n else { panic!() };
+        assert!(children
+            .iter()
+            .all(|(_, c)| matches!(c, Node::Alt { alternatives, .. } if alternatives.is_empty())));
+    }
+
+    #[test]
+    fn spans_never_split_a_typed_word() {
+        // "multi-agency" is one typed word of two index words; "agency" alone has no entry,
+        // and the span found must cover the typed word whole.
+        let n = rewrite(all(&["multi-agency", "working"]), &Ranking::default());
+        let typed = typed_of(&n);
+        assert_eq!(
+            typed[0],
+            vec![vec!["multi".to_string(), "agency".to_string()]]
+        );
+    }
+}
