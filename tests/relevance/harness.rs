@@ -210,6 +210,8 @@ pub fn load_queries(path: &Path, corpus: &Corpus, lenient: bool) -> Result<Vec<E
         }
         let filter = q.filter.clone().unwrap_or_default();
         let mut grades = Grades::new();
+        // Facets of judged paragraphs the filter excluded, to explain an empty answer.
+        let mut excluded: Vec<String> = Vec::new();
         for j in &judgments {
             if !(1..=2).contains(&j.grade) {
                 problems.push(format!("{}: grade {} is not 1 or 2", q.id, j.grade));
@@ -224,6 +226,10 @@ pub fn load_queries(path: &Path, corpus: &Corpus, lenient: bool) -> Result<Vec<E
                     if !filter.accepts(p) {
                         // The paragraph exists but the query's facets exclude it: no system may
                         // return it, so it is not part of this query's answer.
+                        excluded.push(format!(
+                            "{} (authority {:?}, year {:?}, grade {:?}, area {:?}, themes {:?})",
+                            p.id, p.authority, p.year, p.grade, p.area, p.themes
+                        ));
                         continue;
                     }
                     let g = grades.entry(p.id.clone()).or_insert(0);
@@ -248,8 +254,10 @@ pub fn load_queries(path: &Path, corpus: &Corpus, lenient: bool) -> Result<Vec<E
         }
         if grades.is_empty() && !judgments.is_empty() {
             problems.push(format!(
-                "{}: no judged paragraph passes the query's filter",
-                q.id
+                "{}: no judged paragraph passes the query's filter {:?}; judged: {}",
+                q.id,
+                filter,
+                excluded.join("; ")
             ));
             if lenient {
                 continue;
