@@ -42,6 +42,18 @@ fn with(operator: Operator, edit: impl Fn(&mut Ranking) + 'static) -> Box<dyn Fn
     })
 }
 
+/// The default ranking (its shared built-in vocabulary) with some steps turned off.
+fn from_default(
+    operator: Operator,
+    edit: impl Fn(&mut Ranking) + 'static,
+) -> Box<dyn Fn(&mut Query)> {
+    Box::new(move |q: &mut Query| {
+        let mut r = Ranking::default();
+        edit(&mut r);
+        q.operator(operator).ranking(r);
+    })
+}
+
 fn without(edit: impl Fn(&mut Ranking) + 'static) -> Box<dyn Fn(&mut Query)> {
     Box::new(move |q: &mut Query| {
         let mut r = Ranking::default();
@@ -100,23 +112,20 @@ fn run() -> Result<(), harness::Error> {
         ("plain: stemmed BM25, any word", with(Operator::Any, |_| {})),
         (
             "+ stop and question words dropped",
-            with(Operator::Any, |r| {
-                r.stop_words(true);
+            from_default(Operator::Any, |r| {
+                r.vocabulary(None).fallback_below(0).section_boost(0.0);
             }),
         ),
         (
             "+ vocabulary expansion",
-            with(Operator::Any, |r| {
-                r.stop_words(true)
-                    .vocabulary(Some(ofsted_search::vocab::Vocabulary::builtin()));
+            from_default(Operator::Any, |r| {
+                r.fallback_below(0).section_boost(0.0);
             }),
         ),
         (
             "+ all words, fallback below 20 hits",
-            with(Operator::All, |r| {
-                r.stop_words(true)
-                    .vocabulary(Some(ofsted_search::vocab::Vocabulary::builtin()))
-                    .fallback_below(20);
+            from_default(Operator::All, |r| {
+                r.section_boost(0.0);
             }),
         ),
         (
