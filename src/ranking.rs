@@ -163,7 +163,7 @@ const TIE_BREAKER: f32 = 0.5;
 /// query.ranking(ranking);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Ranking {
     vocabulary: Option<Arc<Vocabulary>>,
     stop_words: bool,
@@ -179,6 +179,29 @@ impl Default for Ranking {
             fallback_below: 20,
             section_boost: 0.3,
         }
+    }
+}
+
+// Equality compares the vocabulary by content and the heading weight by its bits (the setter
+// keeps it a non-negative, non-NaN number), so that `Query` can be `Eq` and `Hash`.
+impl PartialEq for Ranking {
+    fn eq(&self, other: &Ranking) -> bool {
+        self.vocabulary == other.vocabulary
+            && self.stop_words == other.stop_words
+            && self.fallback_below == other.fallback_below
+            && self.section_boost.to_bits() == other.section_boost.to_bits()
+    }
+}
+
+impl Eq for Ranking {}
+
+impl std::hash::Hash for Ranking {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Equal vocabularies have equal sizes, which keeps the hash consistent with `eq`.
+        self.vocabulary.as_ref().map(|v| v.len()).hash(state);
+        self.stop_words.hash(state);
+        self.fallback_below.hash(state);
+        self.section_boost.to_bits().hash(state);
     }
 }
 
@@ -217,17 +240,20 @@ impl Ranking {
     }
 
     /// Under [`Operator::All`](crate::Operator::All), when fewer than `n` paragraphs match
-    /// every span, match any span instead, keeping the all-span matches on top; 0 turns the
-    /// fallback off. By default, 20.
+    /// every span (within the filters), match any span instead, keeping the all-span matches
+    /// on top: their scores carry a constant bonus of 1000, so a hit's score above 1000 says
+    /// it matched every span. Totals and facet counts then describe the widened set. 0 turns
+    /// the fallback off. By default, 20.
     pub fn fallback_below(&mut self, n: usize) -> &mut Ranking {
         self.fallback_below = n;
         self
     }
 
     /// Weight of a word found in the paragraph's section heading, relative to the same word
-    /// in the text; 0 turns it off. By default, 0.3.
+    /// in the text; 0 (or a negative or NaN weight) turns it off. By default, 0.3.
     pub fn section_boost(&mut self, weight: f32) -> &mut Ranking {
-        self.section_boost = weight.max(0.0);
+        // Not `max`: it would keep -0.0, whose bits differ from 0.0 (see `PartialEq`).
+        self.section_boost = if weight > 0.0 { weight } else { 0.0 };
         self
     }
 

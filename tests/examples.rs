@@ -19,6 +19,7 @@ use serde_json::Value;
 const COVERED: &[&str] = &[
     "chunk",
     "citations",
+    "eval",
     "export",
     "facets",
     "search",
@@ -127,6 +128,50 @@ fn every_example_is_run() {
         found, covered,
         "add a test for each new example to tests/examples.rs"
     );
+}
+
+#[test]
+fn eval_prints_both_systems_per_kind_and_each_ranking_step() {
+    let (stdout, _) = run_ok("eval", &[]);
+    // nDCG@10 is the fourth cell of a table row.
+    let ndcg = |row: &str| -> f64 { row.split('|').nth(4).unwrap().trim().parse().unwrap() };
+    let overall: Vec<f64> = stdout
+        .lines()
+        .filter(|l| l.starts_with("| **overall**"))
+        .map(ndcg)
+        .collect();
+    assert_eq!(
+        overall.len(),
+        2,
+        "baseline and ofsted-search rows: {stdout}"
+    );
+    assert!(
+        overall.iter().all(|v| (0.0..=1.0).contains(v)),
+        "{overall:?}"
+    );
+    assert!(
+        overall[1] > overall[0],
+        "the crate's ranking should beat plain BM25: {overall:?}"
+    );
+    for kind in [
+        "acronym",
+        "damaged",
+        "filtered",
+        "keyword",
+        "paraphrase",
+        "phrase",
+        "question",
+    ] {
+        assert_eq!(
+            stdout
+                .lines()
+                .filter(|l| l.starts_with(&format!("| {kind} |")))
+                .count(),
+            2,
+            "{kind}: {stdout}"
+        );
+    }
+    assert!(stdout.contains("| + vocabulary expansion |"), "{stdout}");
 }
 
 #[test]

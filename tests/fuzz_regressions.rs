@@ -22,7 +22,11 @@ fn index() -> SearchIndex {
 
 fn total(index: &SearchIndex, text: &str, operator: Operator) -> u64 {
     let mut q = Query::new(text);
-    q.operator(operator).lenient(true).limit(15);
+    // Exact boolean semantics (the totals below add up): no all-words fallback.
+    q.operator(operator)
+        .lenient(true)
+        .limit(15)
+        .ranking(ofsted_search::Ranking::plain());
     index.search(&q).unwrap().total
 }
 

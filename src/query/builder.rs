@@ -16,7 +16,8 @@ use crate::ranking::Ranking;
 /// paraphrased questions; use `OR` in the query, or [`Operator::Any`], for those.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Operator {
-    /// Every word must match.
+    /// Every word must match (unless the [`Ranking`] fallback widens a query that finds too
+    /// little; see [`Ranking::fallback_below`]).
     #[default]
     All,
     /// Any word may match; more matching words rank higher.
