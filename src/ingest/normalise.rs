@@ -379,13 +379,25 @@ fn strip_bullet(t: &str) -> Option<&str> {
     Some(rest.trim_start())
 }
 
-/// Removes markdown emphasis markers (`**bold**`, `__bold__`) but keeps lone asterisks.
+/// Removes markdown emphasis markers (`**bold**`, `__bold__`) but keeps lone asterisks. A
+/// marker between two word characters becomes a space, so that removing it never fuses words.
 fn strip_emphasis(t: &str) -> String {
-    if t.contains("**") || t.contains("__") {
-        t.replace("**", "").replace("__", "")
-    } else {
-        t.to_string()
+    if !t.contains("**") && !t.contains("__") {
+        return t.to_string();
     }
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(pos) = rest.find("**").into_iter().chain(rest.find("__")).min() {
+        let before = rest[..pos].chars().next_back();
+        let after = rest[pos + 2..].chars().next();
+        out.push_str(&rest[..pos]);
+        if before.is_some_and(char::is_alphanumeric) && after.is_some_and(char::is_alphanumeric) {
+            out.push(' ');
+        }
+        rest = &rest[pos + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Drops footnote markers glued to words: superscript digits anywhere, and one or two ASCII
@@ -601,6 +613,8 @@ mod tests {
             one("The overall judgement is **requires improvement**").text,
             "The overall judgement is requires improvement"
         );
+        // Markers between word characters do not fuse the words.
+        assert_eq!(one("snake__case and a**b").text, "snake case and a b");
         // A hash that is not a heading marker stays.
         assert_eq!(one("#hashtag").heading, None);
     }
