@@ -123,7 +123,7 @@ fn index_message(path: Option<&std::path::Path>, message: &str) -> String {
 
 /// Where and why a query could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("query error at character {position}: {reason} (query: {query:?}); use lenient mode to accept raw input")]
+#[error("query error at character {position}: {reason} (query: {}); use lenient mode to accept raw input", excerpt(query, *position))]
 pub struct QueryError {
     /// The query text.
     pub query: String,
@@ -131,6 +131,24 @@ pub struct QueryError {
     pub position: usize,
     /// What is wrong.
     pub reason: String,
+}
+
+/// The query, quoted; a long one only around `position`, so that a refused 5,000-word query
+/// gives a readable message. Elided text is marked with `…` outside the quotes.
+fn excerpt(query: &str, position: usize) -> String {
+    const SIDE: usize = 40;
+    let chars: Vec<char> = query.chars().collect();
+    if chars.len() <= 2 * SIDE {
+        return format!("{query:?}");
+    }
+    let start = position.saturating_sub(SIDE).min(chars.len());
+    let end = (position + SIDE).min(chars.len());
+    let text: String = chars[start..end].iter().collect();
+    format!(
+        "{}{text:?}{}",
+        if start > 0 { "…" } else { "" },
+        if end < chars.len() { "…" } else { "" }
+    )
 }
 
 /// A string that is not a valid value of a typed field.
@@ -173,6 +191,27 @@ impl std::error::Error for ParseValueError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_errors_quote_long_queries_around_the_position() {
+        let short = QueryError {
+            query: "children AND".into(),
+            position: 9,
+            reason: "'AND' needs a word after it".into(),
+        };
+        assert!(short.to_string().contains("(query: \"children AND\")"));
+        let long = QueryError {
+            query: "word ".repeat(5000),
+            position: 5120,
+            reason: "too many words".into(),
+        };
+        let msg = long.to_string();
+        assert!(msg.len() < 250, "{msg}");
+        assert!(
+            msg.contains("at character 5120") && msg.contains("…\"word"),
+            "{msg}"
+        );
+    }
 
     #[test]
     fn error_is_send_sync_static() {
