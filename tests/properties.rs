@@ -14,9 +14,8 @@
 //!   text without HTML/LaTeX syntax, whose tags and entities legitimately create and remove
 //!   words), normalised words are a subsequence of raw words, where the normaliser's documented
 //!   changes are allowed: footnote markers are stripped (`Board1` → `Board`, `area¹` → `area`),
-//!   a financial year is repaired (`201314` → `2013–14`, i.e. one raw word becomes two), and
-//!   markdown emphasis markers are removed, which glues the words around a marker inside a
-//!   word (`A**a` → `Aa`, i.e. up to four raw words become one).
+//!   and a financial year is repaired (`201314` → `2013–14`, i.e. one raw word becomes two).
+//!   Markdown emphasis markers are removed without gluing words (`A**a` → `A a`).
 //! - *Numbers unique, ordinals strictly increasing*: within a report, no paragraph number
 //!   appears twice and ordinals are 1, 2, 3, … in order.
 //! - *Ids unique across a corpus*: reports with distinct authorities get distinct report ids,
@@ -270,15 +269,6 @@ fn normalised_words_from_raw(norm: &[String], raw: &[String]) -> Result<(), Stri
                 break;
             }
             if footnote_stripped(n, r) {
-                break;
-            }
-            // `A**a` → `Aa`: removed emphasis markers glue the words around them.
-            let glued = (2..=4).find(|&len| {
-                raw.get(i - 1..i - 1 + len)
-                    .is_some_and(|words| words.concat() == *n)
-            });
-            if let Some(len) = glued {
-                i += len - 1;
                 break;
             }
         }
