@@ -21,6 +21,9 @@
 //! - [`Query`] says what to search for, with filters, paging and facets;
 //!   [`SearchIndex::search`] returns [`SearchResults`]: ranked [`Hit`]s and [`FacetCounts`].
 //!   [`SearchIndex::paragraph`] looks a paragraph up by id as a [`Citation`].
+//! - [`Ranking`] says how a query's words become a ranked search (stop words, expansion with
+//!   a [`vocab::Vocabulary`] of the field's acronyms and synonyms, the all-words fallback, the
+//!   section-heading boost); users can load their own vocabulary from TOML or JSON.
 //! - [`Grade`], [`Area`], [`ReportKind`] and [`Date`] are typed values that round-trip through
 //!   `Display`/`FromStr` and serde; themes come from a replaceable [`ingest::Taxonomy`].
 //! - [`export`] writes paragraphs as NDJSON for Quickwit and Elasticsearch/OpenSearch and reads
@@ -66,8 +69,8 @@
 //! writer.add_report(&parsed)?;
 //! writer.commit()?;
 //!
-//! // Every word must match by default, after English stemming ("interview" finds
-//! // "interviews").
+//! // Words match after English stemming ("interview" finds "interviews"); paragraphs with
+//! // every word rank first (see `Ranking` for the fallback when few have them all).
 //! let results = index.search(&Query::new("missing interview"))?;
 //! assert_eq!(results.total, 2);
 //! for hit in &results.hits {
