@@ -160,8 +160,9 @@ pub fn match_expr(q: &Spec) -> String {
     let text = |e: String| format!("text : ({e})");
     let words: Vec<String> = q.words.iter().map(|w| quoted(w)).collect();
     let mut m = match q.class {
-        Class::AllTwo => text(words.join(" AND ")),
-        Class::AnyTwo | Class::Page => text(words.join(" OR ")),
+        // The results page uses the crate's default: every word required.
+        Class::AllTwo | Class::Page => text(words.join(" AND ")),
+        Class::AnyTwo => text(words.join(" OR ")),
         Class::Phrase2 | Class::Phrase3 => text(quoted(&q.words.join(" "))),
         Class::Similar => {
             let src = q.like.as_ref().map(|l| l.1.as_str()).unwrap_or("");

@@ -146,7 +146,7 @@ const GRADES: &[Grade] = &[
 
 const YEAR_RANGES: &[(u16, u16)] = &[(2014, 2017), (2019, 2022), (2013, 2013), (2020, 2025)];
 
-/// Free-text queries of the results page (words, any of which may match, ranked).
+/// Free-text queries of the results page (every word required, the crate's default).
 const PAGE_QUERIES: &[&[&str]] = &[
     &["missing", "children", "exploitation"],
     &["strategy", "discussions", "police"],
