@@ -82,3 +82,27 @@ fn fts5_baseline_answers_every_class() {
         assert!(hits > 0, "{class:?} found nothing: {}", match_expr(qs[0]));
     }
 }
+
+#[test]
+fn rendered_text_ingests_to_nearly_the_same_paragraphs() {
+    // The text rendering feeds the end-to-end ingestion bench: the crate's own ingester must
+    // read back the report's metadata and (nearly) every paragraph. "Nearly", because a
+    // recombined sentence can look like a heading or end matter to the chunker.
+    let ingester = ofsted_search::ingest::Ingester::new();
+    let (mut generated, mut kept) = (0usize, 0usize);
+    for r in Synth::new(SentencePool::bundled(), 3_000, SEED) {
+        let parsed = ingester
+            .ingest_str(&render_text(&r), "synthetic.txt")
+            .expect("ingest");
+        assert_eq!(parsed.report.authority, r.report.authority);
+        assert_eq!(parsed.report.kind, r.report.kind);
+        assert_eq!(parsed.report.year, r.report.year);
+        let want: BTreeSet<&str> = r.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        for p in &parsed.paragraphs {
+            assert!(want.contains(p.text.as_str()), "not generated: {}", p.text);
+        }
+        generated += r.paragraphs.len();
+        kept += parsed.paragraphs.len();
+    }
+    assert!(kept * 100 >= generated * 98, "kept {kept} of {generated}");
+}

@@ -1,9 +1,10 @@
-//! The sentence pool: every clean sentence of the bundled reports, the raw material the
-//! synthetic corpus recombines.
+//! The sentence pool: every clean sentence of the bundled reports' paragraphs, the raw
+//! material the synthetic corpus recombines.
 
 use std::collections::HashSet;
 use std::path::Path;
 
+use ofsted_search::ingest::Ingester;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Stands for the authority's short name inside a pooled sentence ("in Sheffield"), so that a
@@ -26,7 +27,9 @@ pub struct SentencePool {
 }
 
 impl SentencePool {
-    /// Reads every `*.txt` file of `dir` (the bundled `corpus/`).
+    /// Runs every `*.txt` report of `dir` (the bundled `corpus/`) through the crate's
+    /// [`Ingester`], so that only paragraph text (no contents, tables, end matter or
+    /// conversion debris) is pooled, and splits the paragraphs into sentences.
     ///
     /// # Panics
     ///
@@ -39,13 +42,15 @@ impl SentencePool {
             .filter(|p| p.extension().is_some_and(|x| x == "txt"))
             .collect();
         files.sort();
+        let ingester = Ingester::new();
         let mut seen = HashSet::new();
         let mut sentences = Vec::new();
         for path in &files {
-            let text = std::fs::read_to_string(path)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-            for block in blocks(&text) {
-                for s in block.unicode_sentences() {
+            let parsed = ingester
+                .ingest_file(path)
+                .unwrap_or_else(|e| panic!("cannot ingest {}: {e}", path.display()));
+            for p in &parsed.paragraphs {
+                for s in p.text.unicode_sentences() {
                     if let Some(s) = clean_sentence(s) {
                         if seen.insert(s.clone()) {
                             sentences.push(s);
@@ -74,75 +79,14 @@ impl SentencePool {
     }
 }
 
-/// Blank-line separated blocks with hard-wrapped lines re-joined, after stripping the
-/// conversion debris that would otherwise glue onto sentences: bullets and paragraph numbers,
-/// markdown emphasis and headings, HTML tags, LaTeX and superscript footnote digits.
-fn blocks(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for raw in text.lines() {
-        let line = clean_line(raw);
-        if line.is_empty() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        // A numbered or bulleted line starts a new paragraph even without a blank line.
-        if starts_item(raw) && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(&line);
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-fn starts_item(raw: &str) -> bool {
-    let t = raw.trim_start();
-    t.starts_with(['-', '■', '•', '▪'])
-        || t.split_once(". ")
-            .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
-}
-
-fn clean_line(raw: &str) -> String {
-    let mut t = raw.trim();
-    t = t.trim_start_matches(['-', '■', '•', '▪', '#', ' ', '\t']);
-    if let Some((n, rest)) = t.split_once(". ") {
-        if n.parse::<u32>().is_ok() {
-            t = rest;
-        }
-    }
-    if t.contains('$') || t.contains('\t') {
-        // LaTeX fragments and table rows are not prose.
-        return String::new();
-    }
-    let mut s = String::with_capacity(t.len());
-    let mut in_tag = false;
-    for c in t.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if in_tag => {}
-            '*' | '¹' | '²' | '³' | '⁴' | '⁵' | '⁶' | '⁷' | '⁸' | '⁹' | '⁰' => {}
-            _ => s.push(c),
-        }
-    }
-    s.trim().to_string()
-}
-
 /// Keeps a sentence that reads as prose: starts with a capital, ends with a full stop, six
-/// words or more, not absurdly long; replaces the source's place names with [`PLACE`].
+/// words or more, not absurdly long, no Markdown emphasis left; replaces the source's place names with [`PLACE`].
 fn clean_sentence(s: &str) -> Option<String> {
     let s = s.trim();
     let first = s.chars().next()?;
     let words = s.split_whitespace().count();
-    if !first.is_uppercase() || !s.ends_with('.') || words < 6 || s.len() > 700 {
+    if !first.is_uppercase() || !s.ends_with('.') || words < 6 || s.len() > 700 || s.contains("**")
+    {
         return None;
     }
     let mut s = s.to_string();

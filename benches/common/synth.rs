@@ -15,7 +15,7 @@ use super::rng::SplitMix64;
 use super::sentences::{SentencePool, PLACE};
 
 /// Bump when the generator's output changes, so cached indexes are rebuilt.
-pub const GENERATOR_VERSION: u32 = 1;
+pub const GENERATOR_VERSION: u32 = 2;
 
 /// The default seed of every bench.
 pub const SEED: u64 = 0x0F57_ED20_1325;
@@ -294,21 +294,46 @@ pub fn render_text(parsed: &ParsedReport) -> String {
             .sum::<usize>()
             + 1024,
     );
-    let _ = writeln!(out, "{}\n", r.authority);
-    match r.kind {
-        ReportKind::Inspection => out.push_str("Inspection of services for children in need of help and protection, children looked after and care leavers\n\n"),
-        ReportKind::FocusedVisit => out.push_str("Focused visit to children's services\n\n"),
-        _ => out.push_str("Monitoring visit to children's services\n\n"),
-    }
-    if let (Some(s), Some(e)) = (r.inspection_start, r.inspection_end) {
-        let _ = writeln!(
-            out,
-            "Inspection dates: {} - {} {} {}\n",
-            s.day(),
-            e.day(),
-            MONTHS[s.month() as usize - 1],
-            s.year()
-        );
+    match (r.kind, r.inspection_start, r.inspection_end) {
+        (ReportKind::Inspection, Some(s), Some(e)) => {
+            let _ = writeln!(out, "{}\n", r.authority);
+            out.push_str("Inspection of services for children in need of help and protection, children looked after and care leavers\n\n");
+            let _ = writeln!(
+                out,
+                "Inspection dates: {} - {} {} {}\n",
+                s.day(),
+                e.day(),
+                MONTHS[s.month() as usize - 1],
+                s.year()
+            );
+        }
+        (kind, Some(s), Some(e)) => {
+            // Visits are letters: the title names the authority, the first sentence the dates.
+            let visit = if kind == ReportKind::FocusedVisit {
+                "focused"
+            } else {
+                "monitoring"
+            };
+            let _ = writeln!(
+                out,
+                "{}{} visit to {} children's services\n",
+                visit[..1].to_uppercase(),
+                &visit[1..],
+                r.authority
+            );
+            let _ = writeln!(
+                out,
+                "This letter summarises the findings of the {visit} visit to {} children's services on {} and {} {} {}.\n",
+                r.authority,
+                s.day(),
+                e.day(),
+                MONTHS[s.month() as usize - 1],
+                s.year()
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "{}\n", r.authority);
+        }
     }
     if let Some(g) = r.overall_grade {
         let _ = writeln!(out, "The overall judgement is **{}**\n", g.label());
