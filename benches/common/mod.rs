@@ -11,8 +11,8 @@
 //!   `target/synth/` under the crate root.
 #![allow(dead_code)]
 
-pub mod authorities;
 pub mod data;
+pub mod engine;
 pub mod fts5;
 pub mod queries;
 pub mod rng;

@@ -1,4 +1,4 @@
-//! The synthetic corpus: reports of about 150 authorities, 2013–2025, every grade, recombined
+//! The synthetic corpus: reports of the gazetteer's authorities (about 150 in any year), 2013–2025, every grade, recombined
 //! from the real sentences of the bundled reports, reproducible from a seed.
 //!
 //! The generator yields [`ParsedReport`]s directly (for index and FTS5 benches) and can render
@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use ofsted_search::ingest::authorities::{self, Authority};
 use ofsted_search::ingest::{ParsedReport, Taxonomy};
 use ofsted_search::{Area, Grade, Paragraph, Report, ReportKind};
 
-use super::authorities::AUTHORITIES;
 use super::rng::SplitMix64;
 use super::sentences::{SentencePool, PLACE};
 
@@ -41,6 +41,8 @@ pub struct Synth {
     reports: usize,
     taxonomy: Taxonomy,
     taxonomy_is_empty: bool,
+    /// The gazetteer's authorities that existed in each year 2013–2025.
+    by_year: Vec<Vec<&'static Authority>>,
 }
 
 impl Synth {
@@ -61,6 +63,14 @@ impl Synth {
             reports: 0,
             taxonomy,
             taxonomy_is_empty,
+            by_year: (2013..=2025)
+                .map(|y| {
+                    authorities::all()
+                        .iter()
+                        .filter(|a| a.existed_in(y))
+                        .collect()
+                })
+                .collect(),
         }
     }
 
@@ -143,18 +153,6 @@ const FALLBACK_THEMES: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn slug(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
-}
-
 /// The section heading a report prints for an area and its grade.
 pub fn area_heading(area: Area, grade: Grade) -> String {
     let (are, is) = match grade {
@@ -188,8 +186,9 @@ impl Iterator for Synth {
             return None;
         }
         self.reports += 1;
-        let (authority, short) = *self.rng.pick(AUTHORITIES);
         let year = 2013 + self.rng.below(13) as u16;
+        let a = *self.rng.pick(&self.by_year[usize::from(year - 2013)]);
+        let (authority, short) = (a.official_name.as_str(), a.short_name.as_str());
         let kind = match self.rng.below(100) {
             0..=54 => ReportKind::Inspection,
             55..=79 if year >= 2018 => ReportKind::FocusedVisit,
@@ -230,7 +229,7 @@ impl Iterator for Synth {
         let len = len.min(self.remaining);
         self.remaining -= len;
         let kind_slug = kind.as_str().replace('_', "-");
-        let report_id = format!("{}/{year}-{kind_slug}-{}", slug(authority), self.reports);
+        let report_id = format!("{}/{year}-{kind_slug}-{}", a.slug, self.reports);
         let month = 1 + self.rng.below(12) as u8;
         let day = 1 + self.rng.below(17) as u8;
         let start = ofsted_search::Date::new(year, month, day);
