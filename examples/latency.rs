@@ -11,7 +11,8 @@
 //! Options: `--runs N` timed runs per class (default 300), `--seconds S` time budget per
 //! class and engine (default 5), `--class NAME` only that class (e.g. `results_page`), `--ingest` also measures end-to-end ingestion of the text
 //! rendering (read, normalise, chunk, tag, index, commit), `--no-fts5` skips the baseline,
-//! `--totals` prints each query's number of matches and one timing.
+//! `--totals` prints each query's number of matches and one timing, `--gen-time` (with
+//! `--build-only`) times the corpus generator alone.
 //! Synthetic corpora and their indexes are built once, in a child process so that this
 //! process's memory figures cover querying only, and cached under `target/synth/`.
 
@@ -34,6 +35,7 @@ struct Args {
     build_only: bool,
     only: Option<String>,
     totals: bool,
+    gen_time: bool,
 }
 
 fn args() -> Args {
@@ -45,6 +47,7 @@ fn args() -> Args {
         build_only: false,
         only: None,
         totals: false,
+        gen_time: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -61,6 +64,7 @@ fn args() -> Args {
             "--build-only" => a.build_only = true,
             "--class" => a.only = it.next(),
             "--totals" => a.totals = true,
+            "--gen-time" => a.gen_time = true,
             other => panic!("unknown option {other}"),
         }
     }
@@ -72,6 +76,20 @@ fn main() {
     let scales = scales();
     if a.build_only {
         for &scale in &scales {
+            if a.gen_time && scale != Scale::Bundled {
+                // What the generator alone costs, to read the build times below net of it.
+                let t = Instant::now();
+                let bytes: usize = data::reports(scale)
+                    .flat_map(|r| r.paragraphs)
+                    .map(|p| p.text.len())
+                    .sum();
+                println!(
+                    "generating the corpus alone ({}): {:.1} s for {:.1} MB",
+                    scale.name(),
+                    t.elapsed().as_secs_f64(),
+                    bytes as f64 / 1e6
+                );
+            }
             let (_, b, _) = engine::index(scale);
             report_build("ofsted-search index", scale, &b);
             if a.fts5 {

@@ -101,8 +101,11 @@ pub fn ingest_files(dir: &Path, files: &[PathBuf]) -> (u64, u64) {
 /// the ingester's changes.
 pub fn index(scale: Scale) -> (SearchIndex, Build, PathBuf) {
     let dir = cache_dir(scale);
-    let path = dir.join("index");
-    let marker = dir.join("index.done");
+    // OFSTED_BENCH_INDEX names the index directory, so that builds of two versions of the
+    // crate can be kept side by side and compared on the same cached corpus.
+    let name = std::env::var("OFSTED_BENCH_INDEX").unwrap_or_else(|_| "index".into());
+    let path = dir.join(&name);
+    let marker = dir.join(format!("{name}.done"));
     if scale == Scale::Bundled {
         let _ = std::fs::remove_file(&marker);
     }

@@ -9,6 +9,8 @@
 //! - `OFSTED_BENCH_1M=1`: adds `1m`.
 //! - `OFSTED_BENCH_CACHE`: where generated corpora and their indexes are cached. By default,
 //!   `target/synth/` under the crate root.
+//! - `OFSTED_BENCH_INDEX`: the name of the cached index directory (default `index`), to keep
+//!   indexes built by two versions of the crate side by side.
 #![allow(dead_code)]
 
 pub mod data;

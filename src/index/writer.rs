@@ -160,9 +160,13 @@ impl IndexWriter {
 }
 
 impl IndexWriter {
-    /// Commits, then waits until background segment merges are done, so the index is left
-    /// with few segments (fewer segments answer queries faster). Use it at the end of a bulk
-    /// ingest; the writer is released.
+    /// Commits, waits until background segment merges are done, then merges what is left into
+    /// a single segment. Use it at the end of a bulk ingest; the writer is released.
+    ///
+    /// Every query pays a cost per segment (term lookups, a scorer and collectors per
+    /// segment, facet dictionaries), and a bulk ingest leaves several; one segment answers
+    /// fastest. The final merge rewrites the whole index, so do not call this after every
+    /// report: use [`IndexWriter::commit`] for incremental updates.
     ///
     /// # Errors
     ///
@@ -171,12 +175,26 @@ impl IndexWriter {
         self.commit()?;
         let place = self.place.clone();
         let reader = self.reader.clone();
+        let index = self.writer.index().clone();
         self.writer
             .wait_merging_threads()
             .map_err(|e| place.error(e))?;
+        // The merge policy's own merges are over, so this merge owns every segment.
+        let segments = index.searchable_segment_ids().map_err(|e| place.error(e))?;
+        if segments.len() > 1 {
+            let mut writer: tantivy::IndexWriter<TantivyDocument> = index
+                .writer_with_num_threads(1, MERGE_WRITER_BYTES)
+                .map_err(|e| place.error(e))?;
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+            writer.merge(&segments).wait().map_err(|e| place.error(e))?;
+            writer.wait_merging_threads().map_err(|e| place.error(e))?;
+        }
         reader.reload().map_err(|e| place.error(e))
     }
 }
+
+/// The memory budget of the writer that only merges (tantivy's minimum).
+const MERGE_WRITER_BYTES: usize = 15_000_000;
 
 /// The indexed form of a year: four digits, so that a year is one term.
 pub(crate) fn year_term(year: u16) -> String {
