@@ -72,7 +72,13 @@ pub fn build(dir: &Path, reports: impl IntoIterator<Item = ParsedReport>) -> (u6
             .sum::<u64>();
         writer.add_report(&r).expect("add report");
     }
-    writer.finish().expect("commit and wait for merges");
+    // Built once, queried many times: one segment (OFSTED_BENCH_MERGE=0 keeps what the merge
+    // policy leaves, to compare).
+    if std::env::var("OFSTED_BENCH_MERGE").is_ok_and(|v| v == "0") {
+        writer.finish().expect("commit and wait for merges");
+    } else {
+        writer.finish_and_merge().expect("commit and merge");
+    }
     (paragraphs, bytes)
 }
 

@@ -11,6 +11,8 @@
 //!   `target/synth/` under the crate root.
 //! - `OFSTED_BENCH_INDEX`: the name of the cached index directory (default `index`), to keep
 //!   indexes built by two versions of the crate side by side.
+//! - `OFSTED_BENCH_MERGE=0`: leave a built index with the segments the merge policy leaves
+//!   instead of merging it into one.
 #![allow(dead_code)]
 
 pub mod data;

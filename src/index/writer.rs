@@ -160,18 +160,32 @@ impl IndexWriter {
 }
 
 impl IndexWriter {
-    /// Commits, waits until background segment merges are done, then merges what is left into
-    /// a single segment. Use it at the end of a bulk ingest; the writer is released.
-    ///
-    /// Every query pays a cost per segment (term lookups, a scorer and collectors per
-    /// segment, facet dictionaries), and a bulk ingest leaves several; one segment answers
-    /// fastest. The final merge rewrites the whole index, so do not call this after every
-    /// report: use [`IndexWriter::commit`] for incremental updates.
+    /// Commits, then waits until background segment merges are done, so the index is left
+    /// with few segments (fewer segments answer queries faster). Use it at the end of a bulk
+    /// ingest; the writer is released.
     ///
     /// # Errors
     ///
     /// [`Error::Index`](crate::Error::Index) when the engine cannot write or merge.
-    pub fn finish(mut self) -> Result<()> {
+    pub fn finish(self) -> Result<()> {
+        self.finish_with(false)
+    }
+
+    /// Like [`IndexWriter::finish`], then merges whatever segments are left into one.
+    ///
+    /// Every query pays a cost per segment (term lookups, a scorer and collectors per
+    /// segment, facet dictionaries). The merge rewrites the whole index, though: on a million
+    /// paragraphs it takes longer than the ingest itself, so use it for an index that is built
+    /// once and queried a lot, not after every update.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Index`](crate::Error::Index) when the engine cannot write or merge.
+    pub fn finish_and_merge(self) -> Result<()> {
+        self.finish_with(true)
+    }
+
+    fn finish_with(mut self, merge: bool) -> Result<()> {
         self.commit()?;
         let place = self.place.clone();
         let reader = self.reader.clone();
@@ -181,7 +195,7 @@ impl IndexWriter {
             .map_err(|e| place.error(e))?;
         // The merge policy's own merges are over, so this merge owns every segment.
         let segments = index.searchable_segment_ids().map_err(|e| place.error(e))?;
-        if segments.len() > 1 {
+        if merge && segments.len() > 1 {
             let mut writer: tantivy::IndexWriter<TantivyDocument> = index
                 .writer_with_num_threads(1, MERGE_WRITER_BYTES)
                 .map_err(|e| place.error(e))?;
