@@ -277,17 +277,21 @@ fn ingest(scale: Scale) {
     let dir = cache_dir(scale).join("ingest-index");
     let _ = std::fs::remove_dir_all(&dir);
     let t = Instant::now();
+    let cpu = stats::cpu_seconds();
     let (paragraphs, read) = engine::ingest_files(&dir, &files);
     let s = t.elapsed().as_secs_f64();
+    let cpu = stats::cpu_seconds() - cpu;
     assert_eq!(read, bytes);
     println!(
-        "\nend-to-end ingestion ({}): {} files, {:.1} MB, {paragraphs} paragraphs in {s:.1} s = {:.2} MB/s, {:.0} paragraphs/s; index {:.1} MB",
+        "\nend-to-end ingestion ({}): {} files, {:.1} MB, {paragraphs} paragraphs in {s:.1} s = {:.2} MB/s, {:.0} paragraphs/s; {cpu:.1} CPU s = {:.2} MB per CPU s; index {:.1} MB, {} segments",
         scale.name(),
         files.len(),
         bytes as f64 / 1e6,
         bytes as f64 / 1e6 / s,
         paragraphs as f64 / s,
-        dir_size(&dir) as f64 / 1e6
+        bytes as f64 / 1e6 / cpu,
+        dir_size(&dir) as f64 / 1e6,
+        engine::segments(&dir)
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
