@@ -178,8 +178,9 @@ impl SearchIndex {
         let place = IndexPlace {
             path: Some(dir.to_path_buf()),
         };
-        let index =
-            Index::create_in_dir(dir, schema::build_schema()).map_err(|e| place.error(e))?;
+        let index = schema::builder()
+            .create_in_dir(dir)
+            .map_err(|e| place.error(e))?;
         schema::write_meta(dir)?;
         SearchIndex::wrap(index, Some(dir.to_path_buf()))
     }
