@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ofsted_search::ingest::{Ingester, ParsedReport};
 
@@ -186,13 +186,4 @@ pub fn text_corpus(scale: Scale) -> (Vec<PathBuf>, u64) {
         .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
         .sum();
     (files, bytes)
-}
-
-/// A short pause budget for the smoke mode, a longer one for real runs.
-pub fn budget(smoke: bool) -> Duration {
-    if smoke {
-        Duration::from_millis(50)
-    } else {
-        Duration::from_secs(3)
-    }
 }
