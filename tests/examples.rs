@@ -22,6 +22,7 @@ const COVERED: &[&str] = &[
     "eval",
     "export",
     "facets",
+    "latency",
     "search",
     "similar",
 ];
@@ -492,4 +493,29 @@ fn export_refuses_a_non_unicode_argument_without_panicking() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not valid Unicode"), "{stderr}");
+}
+
+#[test]
+fn latency_measures_every_class_on_both_engines() {
+    // The bundled corpus (no OFSTED_BENCH_SCALE): a few runs per class, no time budget.
+    let (stdout, _) = run_ok("latency", &["--runs", "3", "--seconds", "0"]);
+    for class in [
+        "term",
+        "two_terms_all",
+        "two_terms_any",
+        "phrase_2",
+        "phrase_3",
+        "term_grade",
+        "term_year_range",
+        "results_page",
+        "similar",
+    ] {
+        let row = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| {class} |")))
+            .unwrap_or_else(|| panic!("no row for {class}:\n{stdout}"));
+        assert_eq!(row.split('|').count(), 10, "{row}");
+        assert!(!row.contains('–'), "a column is missing: {row}");
+    }
+    assert!(stdout.contains("memory while querying"), "{stdout}");
 }

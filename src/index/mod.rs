@@ -41,7 +41,9 @@
 //! `ofsted-search.json` file recording the schema version; an index written by another
 //! version is refused with [`Error::SchemaVersion`], which says to rebuild it.
 
+mod pairs;
 mod schema;
+mod stem_cache;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -53,7 +55,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError, Term};
 
-#[cfg(test)]
+pub(crate) use pairs::pair;
 pub(crate) use schema::analyzer;
 pub(crate) use schema::{Fields, COUNTED_FACETS, DOC_PARAGRAPH};
 pub(crate) use writer::year_term;
@@ -62,8 +64,10 @@ pub use writer::{content_hash, IndexWriter, IndexedReport};
 use crate::error::{Error, Result};
 use crate::query::{Citation, Query, SearchResults};
 
-/// Memory the writer may use per indexing thread before it flushes a segment.
-const WRITER_BYTES_PER_THREAD: usize = 40_000_000;
+/// Memory the writer may use per indexing thread before it flushes a segment: larger
+/// segments mean fewer of them to merge and to search (word pairs double the postings a
+/// paragraph adds).
+const WRITER_BYTES_PER_THREAD: usize = 128_000_000;
 /// At most this many indexing threads.
 const WRITER_MAX_THREADS: usize = 4;
 
@@ -174,8 +178,9 @@ impl SearchIndex {
         let place = IndexPlace {
             path: Some(dir.to_path_buf()),
         };
-        let index =
-            Index::create_in_dir(dir, schema::build_schema()).map_err(|e| place.error(e))?;
+        let index = schema::builder()
+            .create_in_dir(dir)
+            .map_err(|e| place.error(e))?;
         schema::write_meta(dir)?;
         SearchIndex::wrap(index, Some(dir.to_path_buf()))
     }
@@ -352,10 +357,6 @@ impl SearchIndex {
 
     pub(crate) fn place(&self) -> &IndexPlace {
         &self.place
-    }
-
-    pub(crate) fn tantivy(&self) -> &Index {
-        &self.index
     }
 
     pub(crate) fn citation_at(

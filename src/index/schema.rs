@@ -9,22 +9,23 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
 };
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::Index;
 
 use crate::error::{Error, Result};
 
 /// The version of the schema this build writes and reads. Bump it whenever a field, an
 /// analyzer or the stored document format changes, so old indexes are refused, not misread.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
 pub(crate) const META_FILE: &str = "ofsted-search.json";
 
-/// The name under which the English analyzer is registered with tantivy.
-pub(crate) const ANALYZER: &str = "ofsted_en";
+/// The name under which the analyzer of `text` (words and word pairs) is registered with
+/// tantivy.
+pub(crate) const ANALYZER: &str = "ofsted_en_pairs";
+/// The name of the words-only English analyzer: `section`, query text and snippets.
+pub(crate) const WORDS_ANALYZER: &str = "ofsted_en";
 
 /// `doc_type` of paragraph documents.
 pub(crate) const DOC_PARAGRAPH: &str = "paragraph";
@@ -97,11 +98,13 @@ impl Fields {
 /// Builds the schema.
 pub(crate) fn build_schema() -> Schema {
     let mut b = Schema::builder();
-    let analysed = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let analysed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
     let facet = TextOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
@@ -112,8 +115,8 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field("doc_type", STRING);
     b.add_text_field("id", STRING);
     b.add_text_field("report_id", STRING);
-    b.add_text_field("text", analysed.clone());
-    b.add_text_field("section", analysed);
+    b.add_text_field("text", analysed(ANALYZER));
+    b.add_text_field("section", analysed(WORDS_ANALYZER));
     for name in [
         "authority",
         "year",
@@ -129,26 +132,49 @@ pub(crate) fn build_schema() -> Schema {
     b.build()
 }
 
-/// An index builder with this crate's schema and settings (tantivy's defaults so far: on 70k
-/// synthetic paragraphs a 64 KiB docstore block gave the same size as the default 16 KiB
-/// with LZ4; the stored JSON is about 0.8x the paragraph text, the largest part of the index).
+/// An index builder with this crate's schema and settings.
+///
+/// The stored documents (JSON around the paragraph text, the largest part of the index) are
+/// compressed with zstd at level 3 in 32 KiB blocks: on English prose that is about 0.6x the
+/// size LZ4 gives, while fetching a hit still decompresses only a few dozen paragraphs
+/// (BENCHMARKS.md has the measured sizes and latencies).
 pub(crate) fn builder() -> tantivy::IndexBuilder {
-    Index::builder().schema(build_schema())
+    let settings = tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 32_768,
+        ..tantivy::IndexSettings::default()
+    };
+    Index::builder().schema(build_schema()).settings(settings)
 }
 
 /// The English analyzer of `text` and `section`: words split on non-alphanumerics, very long
-/// tokens (conversion debris) dropped, lowercased, Porter-stemmed.
+/// tokens (conversion debris) dropped, lowercased, Porter-stemmed (through a cache: see
+/// [`stem_cache`](super::stem_cache)).
 pub(crate) fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
+        .filter(super::stem_cache::CachedStemmer)
+        .build()
+}
+
+/// The analyzer of `text`: [`analyzer`] followed by [`WordPairs`](super::pairs::WordPairs),
+/// so that phrases can be answered from word pairs.
+pub(crate) fn pairs_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(super::stem_cache::CachedStemmer)
+        .filter(super::pairs::WordPairs)
         .build()
 }
 
 /// Registers the analyzer (tantivy does not persist tokenizers) and resolves the fields.
 pub(crate) fn prepare(index: &Index) -> Result<Fields> {
-    index.tokenizers().register(ANALYZER, analyzer());
+    index.tokenizers().register(ANALYZER, pairs_analyzer());
+    index.tokenizers().register(WORDS_ANALYZER, analyzer());
     Fields::from_schema(&index.schema())
 }
 

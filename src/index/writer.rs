@@ -167,16 +167,48 @@ impl IndexWriter {
     /// # Errors
     ///
     /// [`Error::Index`](crate::Error::Index) when the engine cannot write or merge.
-    pub fn finish(mut self) -> Result<()> {
+    pub fn finish(self) -> Result<()> {
+        self.finish_with(false)
+    }
+
+    /// Like [`IndexWriter::finish`], then merges whatever segments are left into one.
+    ///
+    /// Every query pays a cost per segment (term lookups, a scorer and collectors per
+    /// segment, facet dictionaries). The merge rewrites the whole index, though: on a million
+    /// paragraphs it takes longer than the ingest itself, so use it for an index that is built
+    /// once and queried a lot, not after every update.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Index`](crate::Error::Index) when the engine cannot write or merge.
+    pub fn finish_and_merge(self) -> Result<()> {
+        self.finish_with(true)
+    }
+
+    fn finish_with(mut self, merge: bool) -> Result<()> {
         self.commit()?;
         let place = self.place.clone();
         let reader = self.reader.clone();
+        let index = self.writer.index().clone();
         self.writer
             .wait_merging_threads()
             .map_err(|e| place.error(e))?;
+        // The merge policy's own merges are over, so this merge owns every segment.
+        let segments = index.searchable_segment_ids().map_err(|e| place.error(e))?;
+        if merge && segments.len() > 1 {
+            let mut writer: tantivy::IndexWriter<TantivyDocument> = index
+                .writer_with_num_threads(1, MERGE_WRITER_BYTES)
+                .map_err(|e| place.error(e))?;
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+            writer.merge(&segments).wait().map_err(|e| place.error(e))?;
+            writer.wait_merging_threads().map_err(|e| place.error(e))?;
+        }
         reader.reload().map_err(|e| place.error(e))
     }
 }
+
+/// The memory budget of the writer that only merges (tantivy's minimum).
+const MERGE_WRITER_BYTES: usize = 15_000_000;
 
 /// The indexed form of a year: four digits, so that a year is one term.
 pub(crate) fn year_term(year: u16) -> String {

@@ -20,7 +20,7 @@ use super::guard::Guarded;
 use super::parser::{self, Node, Occur};
 use super::results::{FacetCounts, Hit, SearchResults};
 use crate::error::{Error, QueryError, Result};
-use crate::index::{year_term, Fields, SearchIndex, DOC_PARAGRAPH};
+use crate::index::{pair, year_term, Fields, SearchIndex, DOC_PARAGRAPH};
 use crate::ranking::{self, Ranking};
 
 /// Years outside this span are not expanded into year terms (no report predates Ofsted).
@@ -45,10 +45,9 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     let searcher = index.searcher();
     let fields = index.fields();
     let place = index.place();
-    let analyzer = index
-        .tantivy()
-        .tokenizer_for_field(fields.text)
-        .map_err(|e| place.error(e))?;
+    // Words only: the index analyzer of `text` also emits word pairs, which `words` asks for
+    // itself where a phrase can use them.
+    let analyzer = crate::index::analyzer();
     let mut compiler = Compiler {
         fields,
         analyzer,
@@ -179,12 +178,26 @@ fn all_paragraphs(fields: Fields) -> Box<dyn TQuery> {
 /// One term-set query per filtered facet: values of a facet are alternatives.
 fn filters(fields: Fields, q: &Query) -> Vec<Box<dyn TQuery>> {
     let mut out: Vec<Box<dyn TQuery>> = Vec::new();
-    let mut add = |field: Field, values: Vec<String>, used: bool| {
-        if used {
-            let terms = values.iter().map(|v| Term::from_field_text(field, v));
-            out.push(Box::new(TermSetQuery::new(terms)));
-        }
-    };
+    let mut add =
+        |field: Field, values: Vec<String>, used: bool| {
+            if !used {
+                return;
+            }
+            // One value: its postings, advanced only to the documents the text query proposes.
+            // Several (a year range): a term set, which marks their documents in a bitset once;
+            // on a million paragraphs that beat a union of postings by about 2x for a 4-year range.
+            let mut terms: Vec<Term> = values
+                .iter()
+                .map(|v| Term::from_field_text(field, v))
+                .collect();
+            if terms.len() == 1 {
+                out.extend(terms.pop().map(|t| {
+                    Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn TQuery>
+                }));
+            } else {
+                out.push(Box::new(TermSetQuery::new(terms)));
+            }
+        };
     add(
         fields.authority,
         q.authorities.clone(),
@@ -301,7 +314,25 @@ impl Compiler {
                 Term::from_field_text(field, &tokens[0].1),
                 IndexRecordOption::WithFreqs,
             ))),
-            _ => {
+            n => {
+                let adjacent = tokens.windows(2).all(|w| w[0].0 + 1 == w[1].0);
+                if slop == 0 && adjacent {
+                    // The index holds every pair of adjacent words as one term: a two-word
+                    // phrase is that term, a longer one a phrase of its pairs, whose postings
+                    // are far shorter than those of common words like "the".
+                    let mut pairs: Vec<(usize, Term)> = tokens
+                        .windows(2)
+                        .map(|w| {
+                            let text = pair(&w[0].1, &w[1].1);
+                            (w[0].0, Term::from_field_text(field, &text))
+                        })
+                        .collect();
+                    if n == 2 {
+                        let (_, term) = pairs.pop()?;
+                        return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+                    }
+                    return Some(Box::new(PhraseQuery::new_with_offset(pairs)));
+                }
                 let terms = tokens
                     .iter()
                     .map(|(pos, t)| (*pos, Term::from_field_text(field, t)))
