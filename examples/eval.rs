@@ -113,24 +113,45 @@ fn run() -> Result<(), harness::Error> {
         (
             "+ stop and question words dropped",
             from_default(Operator::Any, |r| {
-                r.vocabulary(None).fallback_below(0).section_boost(0.0);
+                r.vocabulary(None)
+                    .fallback_below(0)
+                    .section_boost(0.0)
+                    .exact_boost(0.0);
             }),
         ),
         (
             "+ vocabulary expansion",
             from_default(Operator::Any, |r| {
-                r.fallback_below(0).section_boost(0.0);
+                r.fallback_below(0).section_boost(0.0).exact_boost(0.0);
             }),
         ),
         (
             "+ all words, fallback below 20 hits",
             from_default(Operator::All, |r| {
-                r.section_boost(0.0);
+                r.section_boost(0.0).exact_boost(0.0);
             }),
         ),
         (
-            "+ section heading boost 0.3 (= default)",
+            "+ section heading boost 0.3",
+            without(|r| {
+                r.exact_boost(0.0);
+            }),
+        ),
+        (
+            "+ exact word forms 0.25 (= default)",
             Box::new(|_: &mut Query| {}),
+        ),
+        (
+            "default, exact word forms 0.5",
+            without(|r| {
+                r.exact_boost(0.5);
+            }),
+        ),
+        (
+            "default, exact word forms 1.0",
+            without(|r| {
+                r.exact_boost(1.0);
+            }),
         ),
         (
             "default without vocabulary",

@@ -169,6 +169,7 @@ pub struct Ranking {
     stop_words: bool,
     fallback_below: usize,
     section_boost: f32,
+    exact_boost: f32,
 }
 
 impl Default for Ranking {
@@ -178,6 +179,7 @@ impl Default for Ranking {
             stop_words: true,
             fallback_below: 20,
             section_boost: 0.3,
+            exact_boost: 0.25,
         }
     }
 }
@@ -190,6 +192,7 @@ impl PartialEq for Ranking {
             && self.stop_words == other.stop_words
             && self.fallback_below == other.fallback_below
             && self.section_boost.to_bits() == other.section_boost.to_bits()
+            && self.exact_boost.to_bits() == other.exact_boost.to_bits()
     }
 }
 
@@ -202,6 +205,7 @@ impl std::hash::Hash for Ranking {
         self.stop_words.hash(state);
         self.fallback_below.hash(state);
         self.section_boost.to_bits().hash(state);
+        self.exact_boost.to_bits().hash(state);
     }
 }
 
@@ -222,6 +226,7 @@ impl Ranking {
             stop_words: false,
             fallback_below: 0,
             section_boost: 0.0,
+            exact_boost: 0.0,
         }
     }
 
@@ -254,6 +259,16 @@ impl Ranking {
     pub fn section_boost(&mut self, weight: f32) -> &mut Ranking {
         // Not `max`: it would keep -0.0, whose bits differ from 0.0 (see `PartialEq`).
         self.section_boost = if weight > 0.0 { weight } else { 0.0 };
+        self
+    }
+
+    /// Weight of a typed word found in the text exactly as typed (lowercased, not stemmed),
+    /// relative to the stemmed match; 0 (or a negative or NaN weight) turns it off. It adds
+    /// to paragraphs that already match, so that "manager" ranks a paragraph that says
+    /// "manager" above one that only says "management" (both stem to *manag*). By default, 0.25.
+    pub fn exact_boost(&mut self, weight: f32) -> &mut Ranking {
+        // Not `max`: it would keep -0.0, whose bits differ from 0.0 (see `PartialEq`).
+        self.exact_boost = if weight > 0.0 { weight } else { 0.0 };
         self
     }
 
@@ -452,21 +467,57 @@ pub(crate) fn compile_alt(
         }
     };
     let text = in_field(fields.text)?;
-    if ranking.section_boost <= 0.0 {
+    // The heading and the exact forms only add to a paragraph that matches in its text: they
+    // never make a match on their own, so totals and facet counts stay about the paragraphs'
+    // (stemmed) words.
+    let mut extras: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+    if ranking.section_boost > 0.0 {
+        if let Some(section) = in_field(fields.section) {
+            extras.push((
+                TOccur::Should,
+                Box::new(BoostQuery::new(section, ranking.section_boost)),
+            ));
+        }
+    }
+    // Only for words the vocabulary does not widen: a span with alternatives has forms that
+    // count alike, and favouring the one typed would undo that.
+    if ranking.exact_boost > 0.0 && alt_tokens.is_empty() {
+        if let Some(exact) = exact_forms(typed, fields.text_exact) {
+            extras.push((
+                TOccur::Should,
+                Box::new(BoostQuery::new(exact, ranking.exact_boost)),
+            ));
+        }
+    }
+    if extras.is_empty() {
         return Some(text);
     }
-    let Some(section) = in_field(fields.section) else {
-        return Some(text);
-    };
-    // The heading only adds to a paragraph that matches in its text: it never makes a match
-    // on its own, so totals and facet counts stay about the paragraphs' words.
-    Some(Box::new(BooleanQuery::new(vec![
-        (TOccur::Must, text),
-        (
-            TOccur::Should,
-            Box::new(BoostQuery::new(section, ranking.section_boost)),
-        ),
-    ])))
+    extras.insert(0, (TOccur::Must, text));
+    Some(Box::new(BooleanQuery::new(extras)))
+}
+
+/// The typed words of a span as unstemmed terms of the exact-form field, any of which may
+/// match (the field has no positions, so a word the analyzer splits counts word by word).
+fn exact_forms(typed: &[Vec<String>], field: Field) -> Option<Box<dyn TQuery>> {
+    let mut analyzer = crate::index::exact_analyzer();
+    let mut terms: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+    for w in typed.iter().flatten() {
+        let mut stream = analyzer.token_stream(w);
+        while let Some(t) = stream.next() {
+            terms.push((
+                TOccur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &t.text),
+                    IndexRecordOption::WithFreqs,
+                )),
+            ));
+        }
+    }
+    match terms.len() {
+        0 => None,
+        1 => terms.pop().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(terms))),
+    }
 }
 
 /// A term query for one token, a phrase query for several.

@@ -110,3 +110,34 @@ fn a_sentence_cut_by_a_page_break_is_found_as_a_phrase() -> TestResult {
     );
     Ok(())
 }
+
+/// "manager" and "management" share the stem *manag*; the exact-form signal of the default
+/// ranking puts more paragraphs that say "manager" itself into the top ten than stemmed
+/// matching alone, and never changes which paragraphs match.
+#[test]
+fn exact_word_forms_rank_the_word_typed_above_its_stem_mates() -> TestResult {
+    use ofsted_search::Ranking;
+    let index = corpus_index()?;
+    let says_manager = |text: &str| {
+        text.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.eq_ignore_ascii_case("manager"))
+    };
+    let run = |exact: f32| -> Result<(usize, u64), ofsted_search::Error> {
+        let mut ranking = Ranking::default();
+        ranking.exact_boost(exact);
+        let mut query = Query::new("manager");
+        query.ranking(ranking).limit(10);
+        let results = index.search(&query)?;
+        let exact_hits = results
+            .hits
+            .iter()
+            .filter(|h| says_manager(&h.text))
+            .count();
+        Ok((exact_hits, results.total))
+    };
+    let (with, total_with) = run(0.25)?;
+    let (without, total_without) = run(0.0)?;
+    assert_eq!(total_with, total_without, "the signal adds no matches");
+    assert!(with > without, "{with} vs {without} of 10 say 'manager'");
+    Ok(())
+}

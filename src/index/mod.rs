@@ -57,7 +57,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError, Term};
 
 pub(crate) use pairs::pair;
 pub(crate) use schema::analyzer;
-pub(crate) use schema::{Fields, COUNTED_FACETS, DOC_PARAGRAPH};
+pub(crate) use schema::{exact_analyzer, Fields, COUNTED_FACETS, DOC_PARAGRAPH};
 pub(crate) use writer::year_term;
 pub use writer::{content_hash, IndexWriter, IndexedReport};
 
@@ -96,6 +96,19 @@ impl IndexPlace {
             path: self.path.clone(),
             message,
         }
+    }
+
+    /// Maps a panic caught inside the engine during `what` to [`Error`]: the engine panics
+    /// on some damaged index files instead of returning an error.
+    pub(crate) fn engine_panic(&self, what: &str, panic: Box<dyn std::any::Any + Send>) -> Error {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        self.message(format!(
+            "{what} failed inside the engine ({why}); the index files may be damaged: delete the directory and rebuild the index"
+        ))
     }
 
     pub(crate) fn encode_json<T: serde::Serialize>(&self, value: &T) -> Result<Vec<u8>> {
@@ -215,11 +228,16 @@ impl SearchIndex {
         })?;
         // Manual reloads: our writer reloads after each commit, so a search never waits for
         // a file watcher and no watcher thread runs per open index.
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| place.error(e))?;
+        // Opening the segments can panic on damaged files too (a flipped byte in a small
+        // fieldnorm file's footer, found by tests/errors.rs once `text_exact` was added).
+        let reader = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .map_err(|e| place.error(e))
+        }))
+        .unwrap_or_else(|panic| Err(place.engine_panic("opening the index", panic)))?;
         Ok(SearchIndex {
             index,
             reader,
@@ -280,16 +298,7 @@ impl SearchIndex {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             crate::query::run(self, query)
         }))
-        .unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(self.place.message(format!(
-                "the search failed inside the engine ({what}); the index files may be damaged: delete the directory and rebuild the index"
-            )))
-        })
+        .unwrap_or_else(|panic| Err(self.place.engine_panic("the search", panic)))
     }
 
     /// Looks a paragraph up by its id.

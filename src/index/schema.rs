@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 /// The version of the schema this build writes and reads. Bump it whenever a field, an
 /// analyzer or the stored document format changes, so old indexes are refused, not misread.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 /// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
 pub(crate) const META_FILE: &str = "ofsted-search.json";
@@ -26,6 +26,9 @@ pub(crate) const META_FILE: &str = "ofsted-search.json";
 pub(crate) const ANALYZER: &str = "ofsted_en_pairs";
 /// The name of the words-only English analyzer: `section`, query text and snippets.
 pub(crate) const WORDS_ANALYZER: &str = "ofsted_en";
+
+/// The name under which the exact-form analyzer (lowercased, not stemmed) is registered.
+pub(crate) const EXACT_ANALYZER: &str = "ofsted_exact";
 
 /// `doc_type` of paragraph documents.
 pub(crate) const DOC_PARAGRAPH: &str = "paragraph";
@@ -44,6 +47,10 @@ pub(crate) struct Fields {
     pub report_id: Field,
     /// The paragraph text: English stemming, positions for phrases.
     pub text: Field,
+    /// The paragraph text again, lowercased but not stemmed, with frequencies only (no
+    /// positions): it lets a word typed exactly as written outrank a word that only shares its
+    /// stem ("manager" over "management").
+    pub text_exact: Field,
     /// The section heading, analysed like the text, for heading boosts.
     pub section: Field,
     /// Facet fields: raw strings, indexed (filters are term queries) and fast (counts read
@@ -82,6 +89,7 @@ impl Fields {
             id: get("id")?,
             report_id: get("report_id")?,
             text: get("text")?,
+            text_exact: get("text_exact")?,
             section: get("section")?,
             authority: get("authority")?,
             year: get("year")?,
@@ -116,6 +124,14 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field("id", STRING);
     b.add_text_field("report_id", STRING);
     b.add_text_field("text", analysed(ANALYZER));
+    b.add_text_field(
+        "text_exact",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(EXACT_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     b.add_text_field("section", analysed(WORDS_ANALYZER));
     for name in [
         "authority",
@@ -171,10 +187,21 @@ pub(crate) fn pairs_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the analyzer (tantivy does not persist tokenizers) and resolves the fields.
+/// The exact-form analyzer of `text_exact`: the English analyzer without the stemmer.
+pub(crate) fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Registers the analyzers (tantivy does not persist tokenizers) and resolves the fields.
 pub(crate) fn prepare(index: &Index) -> Result<Fields> {
     index.tokenizers().register(ANALYZER, pairs_analyzer());
     index.tokenizers().register(WORDS_ANALYZER, analyzer());
+    index
+        .tokenizers()
+        .register(EXACT_ANALYZER, exact_analyzer());
     Fields::from_schema(&index.schema())
 }
 
