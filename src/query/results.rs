@@ -31,7 +31,10 @@ pub struct Hit {
     /// The paragraph's stable id, usable with
     /// [`SearchIndex::paragraph`](crate::SearchIndex::paragraph).
     pub id: String,
-    /// The BM25 score (0 when the query has no text, e.g. filters only).
+    /// The ranking score: BM25 plus the [`Ranking`](crate::Ranking) boosts (0 when the query
+    /// has no text, e.g. filters only). When a query falls back from all words to any word
+    /// (see `Ranking::fallback_below`), hits that match every word score 1000 more, so that
+    /// they stay first; compare scores within one result list only.
     pub score: f32,
     /// A citation a reader can use to find the words in the published report.
     pub citation: String,
