@@ -181,6 +181,7 @@
 #![warn(missing_docs)]
 
 pub mod citation;
+mod datafile;
 pub mod error;
 pub mod export;
 pub mod index;

@@ -40,6 +40,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::datafile::{self, Format};
 use crate::error::{Error, Result};
 
 /// The built-in vocabulary's source.
@@ -270,20 +271,10 @@ impl Vocabulary {
     /// [`Error::Io`] when the file cannot be read, and the errors of
     /// [`Vocabulary::from_toml_str`] and [`Vocabulary::from_json_str`], naming the path.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Vocabulary> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            action: "cannot read vocabulary",
-            source,
-        })?;
-        let name = path.display().to_string();
-        if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            Vocabulary::from_json_str(&text, &name)
-        } else {
-            Vocabulary::from_toml_str(&text, &name)
+        let (text, name, format) = datafile::read(path.as_ref(), "cannot read vocabulary")?;
+        match format {
+            Format::Json => Vocabulary::from_json_str(&text, &name),
+            Format::Toml | Format::Other => Vocabulary::from_toml_str(&text, &name),
         }
     }
 

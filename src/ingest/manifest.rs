@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::ReportOverrides;
+use crate::datafile::{self, Format};
 use crate::error::{Error, Result};
 
 /// Metadata overrides for report files, keyed by file name (not path).
@@ -37,20 +38,10 @@ impl Manifest {
     /// [`Error::Io`] when the file cannot be read; [`Error::Config`] naming the file and the
     /// line (TOML) or line and column (JSON) of an invalid entry.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Manifest> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            action: "cannot read manifest",
-            source,
-        })?;
-        let name = path.display().to_string();
-        if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            Manifest::from_json_str(&text, &name)
-        } else {
-            Manifest::from_toml_str(&text, &name)
+        let (text, name, format) = datafile::read(path.as_ref(), "cannot read manifest")?;
+        match format {
+            Format::Json => Manifest::from_json_str(&text, &name),
+            Format::Toml | Format::Other => Manifest::from_toml_str(&text, &name),
         }
     }
 

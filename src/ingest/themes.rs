@@ -52,6 +52,7 @@ use std::sync::{Arc, OnceLock};
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
+use crate::datafile::{self, Format};
 use crate::error::{Error, Result};
 
 /// One theme: its id, what it means and the rules that assign it.
@@ -201,26 +202,24 @@ impl Taxonomy {
     /// and the errors of [`Taxonomy::from_toml_str`].
     pub fn from_path(path: impl AsRef<Path>) -> Result<Taxonomy> {
         let path = path.as_ref();
-        let input = path.display().to_string();
-        let ext = path
+        let extension_error = || Error::Config {
+            input: path.display().to_string(),
+            location: "file name".into(),
+            message: "a taxonomy file must end in .toml or .json".into(),
+        };
+        // The extension is checked before reading, so a wrong name is reported as such.
+        let known = path
             .extension()
             .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        let text = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                action: "cannot read taxonomy",
-                source,
-            })
-        };
-        match ext.as_deref() {
-            Some("toml") => Taxonomy::from_toml_str(&text(path)?, &input),
-            Some("json") => Taxonomy::from_json_str(&text(path)?, &input),
-            _ => Err(Error::Config {
-                input,
-                location: "file name".into(),
-                message: "a taxonomy file must end in .toml or .json".into(),
-            }),
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml") || e.eq_ignore_ascii_case("json"));
+        if !known {
+            return Err(extension_error());
+        }
+        let (text, input, format) = datafile::read(path, "cannot read taxonomy")?;
+        match format {
+            Format::Toml => Taxonomy::from_toml_str(&text, &input),
+            Format::Json => Taxonomy::from_json_str(&text, &input),
+            Format::Other => Err(extension_error()),
         }
     }
 
