@@ -39,7 +39,7 @@ Query syntax: words (all required by default), \"a phrase\", OR, AND, NOT, -excl
 
 options:
   --index DIR        index directory (default: target/ofsted-index in this package)
-  --corpus DIR       directory of report .txt files (default: corpus in this package)
+  --corpus DIR       directory of report .txt and .pdf files (default: corpus in this package)
   --json             print one JSON object instead of text
   --limit N          number of paragraphs to print (default: 10)
   --offset N         skip the first N paragraphs (default: 0)
@@ -288,17 +288,10 @@ fn years(text: &str) -> Result<(u16, u16), Failure> {
 
 /// Brings the index up to date with the corpus directory.
 fn sync(index: &SearchIndex, corpus: &Path, rebuild: bool) -> Result<(), Failure> {
-    let entries = std::fs::read_dir(corpus).map_err(|e| {
-        Failure::Error(format!(
-            "{}: cannot read the corpus directory: {e} (use --corpus DIR)",
-            corpus.display()
-        ))
+    // `.txt` and `.pdf` reports, mixed.
+    let files = ofsted_search::ingest::batch::report_files(corpus).map_err(|e| {
+        Failure::Error(format!("{e} (use --corpus DIR)"))
     })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
 
     let indexed: BTreeMap<String, String> = index
         .reports()?

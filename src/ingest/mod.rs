@@ -20,6 +20,8 @@ pub mod decode;
 pub mod judgement;
 pub mod manifest;
 pub mod normalise;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod report;
 pub mod themes;
 
@@ -201,7 +203,7 @@ impl Ingester {
             });
         }
         let mut warnings = Vec::new();
-        let text = decode::decode(bytes, input, &mut warnings)?;
+        let text = self.read_text(bytes, input, &mut warnings)?;
         let lines = normalise::normalise(&text);
         let report = report::parse_report(&lines, overrides, input, &mut warnings);
         let mut paragraphs = chunk::chunk(&lines, &report, input, &mut warnings);
@@ -220,5 +222,17 @@ impl Ingester {
             paragraphs,
             warnings,
         })
+    }
+
+    /// The input reader: a PDF (by its `%PDF-` signature, with the `pdf` feature) through
+    /// [`pdf`], its pages joined with form feeds; anything else through [`decode`].
+    fn read_text(&self, bytes: &[u8], input: &str, warnings: &mut Vec<Warning>) -> Result<String> {
+        #[cfg(feature = "pdf")]
+        if pdf::is_pdf(bytes) {
+            let mut reader = pdf::PdfReader::new();
+            reader.max_text_bytes(usize::try_from(self.max_input_bytes).unwrap_or(usize::MAX));
+            return Ok(reader.read(bytes, input)?.to_text());
+        }
+        decode::decode(bytes, input, warnings)
     }
 }
