@@ -17,9 +17,11 @@ pub mod authorities;
 pub mod batch;
 pub mod chunk;
 pub mod decode;
+pub mod framework;
 pub mod judgement;
 pub mod manifest;
 pub mod normalise;
+pub mod pages;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod report;
@@ -204,7 +206,8 @@ impl Ingester {
         }
         let mut warnings = Vec::new();
         let text = self.read_text(bytes, input, &mut warnings)?;
-        let lines = normalise::normalise(&text);
+        let mut lines = normalise::normalise(&text);
+        pages::mark_furniture(&mut lines);
         let report = report::parse_report(&lines, overrides, input, &mut warnings);
         let mut paragraphs = chunk::chunk(&lines, &report, input, &mut warnings);
         for p in &mut paragraphs {
