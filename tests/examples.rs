@@ -34,7 +34,7 @@ fn corpus_files() -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir("corpus")
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "pdf"))
         .map(|p| p.display().to_string())
         .collect();
     files.sort();

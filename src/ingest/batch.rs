@@ -183,11 +183,8 @@ pub fn report_files(dir: impl AsRef<Path>) -> Result<Vec<PathBuf>> {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        let wanted = match ext.as_deref() {
-            Some("txt") => true,
-            Some("pdf") => cfg!(feature = "pdf"),
-            _ => false,
-        };
+        let wanted = ext.as_deref() == Some("txt")
+            || (cfg!(feature = "pdf") && ext.as_deref() == Some("pdf"));
         if wanted {
             files.push(path);
         }

@@ -148,7 +148,11 @@ impl PdfReader {
                 let _ = tx.send(outcome);
             });
         if let Err(e) = spawned {
-            return Err(unreadable(input, None, format!("cannot start the reader: {e}")));
+            return Err(unreadable(
+                input,
+                None,
+                format!("cannot start the reader: {e}"),
+            ));
         }
         let wait = self.timeout + Duration::from_millis(100);
         match rx.recv_timeout(wait) {
@@ -267,6 +271,7 @@ impl Job {
         if doc.is_encrypted() && doc.decrypt("").is_err() {
             return Err(Failure::Encrypted);
         }
+        drop_images(&mut doc);
         let pages = doc.get_pages();
         if pages.len() > self.max_pages as usize {
             return Err(Failure::TooManyPages(pages.len()));
@@ -286,9 +291,29 @@ impl Job {
     }
 }
 
+/// Empties every image: the extractor runs an XObject's data as a content stream whatever its
+/// subtype, which for a scan means parsing megabytes of JPEG as drawing operators.
+fn drop_images(doc: &mut pdf_extract::Document) {
+    for object in doc.objects.values_mut() {
+        if let pdf_extract::Object::Stream(stream) = object {
+            let image = stream
+                .dict
+                .get(b"Subtype")
+                .and_then(|s| s.as_name())
+                .is_ok_and(|name| name == b"Image");
+            if image {
+                stream.dict.remove(b"Filter");
+                stream.dict.remove(b"DecodeParms");
+                stream.set_content(Vec::new());
+            }
+        }
+    }
+}
+
 fn load_failure(e: &pdf_extract::Error) -> Failure {
     let text = e.to_string();
-    if text.to_ascii_lowercase().contains("decrypt") || text.to_ascii_lowercase().contains("encrypt")
+    if text.to_ascii_lowercase().contains("decrypt")
+        || text.to_ascii_lowercase().contains("encrypt")
     {
         Failure::Encrypted
     } else {
@@ -305,14 +330,11 @@ pub(crate) struct Glyph {
     pub(crate) end: f64,
     pub(crate) size: f64,
     pub(crate) text: String,
-    /// First glyph of a text-showing operation.
-    pub(crate) starts_run: bool,
 }
 
 /// One page's glyphs in drawing order.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PageGlyphs {
-    pub(crate) width: f64,
     pub(crate) height: f64,
     pub(crate) glyphs: Vec<Glyph>,
 }
@@ -323,7 +345,6 @@ struct Collector {
     current: Option<PageGlyphs>,
     top: f64,
     left: f64,
-    run_start: bool,
     text_bytes: usize,
     max_text_bytes: usize,
     deadline: Instant,
@@ -339,7 +360,6 @@ impl Collector {
             current: None,
             top: 0.0,
             left: 0.0,
-            run_start: false,
             text_bytes: 0,
             max_text_bytes: job.max_text_bytes,
             deadline: job.deadline,
@@ -372,7 +392,6 @@ impl OutputDev for Collector {
         self.top = media_box.ury;
         self.left = media_box.llx;
         self.current = Some(PageGlyphs {
-            width: (media_box.urx - media_box.llx).abs(),
             height: (media_box.ury - media_box.lly).abs(),
             glyphs: Vec::new(),
         });
@@ -393,7 +412,7 @@ impl OutputDev for Collector {
         text: &str,
     ) -> std::result::Result<(), OutputError> {
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks % 256 == 0
+        if self.ticks.is_multiple_of(256)
             && (self.cancel.load(Ordering::Relaxed) || Instant::now() > self.deadline)
         {
             return self.halt(Failure::Timeout);
@@ -409,7 +428,6 @@ impl OutputDev for Collector {
         let size = (sx * sy).abs().sqrt();
         let x = trm.m31 - self.left;
         let y = self.top - trm.m32;
-        let starts_run = std::mem::take(&mut self.run_start);
         if !(x.is_finite() && y.is_finite() && size.is_finite()) {
             return Ok(());
         }
@@ -420,13 +438,11 @@ impl OutputDev for Collector {
             end: x + width * size,
             size,
             text: text.to_string(),
-            starts_run,
         });
         Ok(())
     }
 
     fn begin_word(&mut self) -> std::result::Result<(), OutputError> {
-        self.run_start = true;
         Ok(())
     }
 

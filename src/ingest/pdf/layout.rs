@@ -186,8 +186,10 @@ fn is_marker(text: &str) -> bool {
     }
     if t.chars().count() == 1 {
         let c = t.chars().next().unwrap_or(' ');
-        return matches!(c, '•' | '■' | '▪' | '●' | '◦' | '○' | '□' | '➢' | '►' | '◼' | '-' | '–')
-            || ('\u{e000}'..='\u{f8ff}').contains(&c);
+        return matches!(
+            c,
+            '•' | '■' | '▪' | '●' | '◦' | '○' | '□' | '➢' | '►' | '◼' | '-' | '–'
+        ) || ('\u{e000}'..='\u{f8ff}').contains(&c);
     }
     if t.chars().all(|c| c.is_ascii_digit()) {
         // A bare number is a footnote's marker or a table cell, not a paragraph number.
@@ -199,7 +201,10 @@ fn is_marker(text: &str) -> bool {
             || (inner.chars().count() <= 4
                 && inner.chars().all(|c| c.is_ascii_lowercase())
                 && t.ends_with(')')))
-        && inner.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && inner
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 /// The share of the page height at the top and at the bottom where running headers,
@@ -298,7 +303,11 @@ fn render(rows: &[Row], furniture: &[bool]) -> String {
                 out.push('\n');
             }
         }
-        let cells: Vec<String> = row.cells.iter().map(|c| trim_marker_indent(&c.text)).collect();
+        let cells: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| trim_marker_indent(&c.text))
+            .collect();
         out.push_str(&cells.join("\n\n"));
         out.push('\n');
         last = Some(row);
