@@ -289,9 +289,8 @@ fn years(text: &str) -> Result<(u16, u16), Failure> {
 /// Brings the index up to date with the corpus directory.
 fn sync(index: &SearchIndex, corpus: &Path, rebuild: bool) -> Result<(), Failure> {
     // `.txt` and `.pdf` reports, mixed.
-    let files = ofsted_search::ingest::batch::report_files(corpus).map_err(|e| {
-        Failure::Error(format!("{e} (use --corpus DIR)"))
-    })?;
+    let files = ofsted_search::ingest::batch::report_files(corpus)
+        .map_err(|e| Failure::Error(format!("{e} (use --corpus DIR)")))?;
 
     let indexed: BTreeMap<String, String> = index
         .reports()?
