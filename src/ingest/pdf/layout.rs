@@ -276,7 +276,7 @@ fn is_page_number(text: &str) -> bool {
 /// A vertical gap of more than this many ems between two rows starts a new block (a blank
 /// line). Paragraph spacing inside a flow of text is smaller, and `pdftotext` does not mark it
 /// either: measured on the archive sample, 3 ems gives the most reports whose paragraphs
-/// equal those of their `pdftotext` text (2 ems: 10 of 50; 2.5: 26; 3: 27; 4: 27).
+/// equal those of their `pdftotext` text (2 ems: 10 of 50; 2.5: 26; 3: 27; 4: 27, on the chunker of the time).
 const PARAGRAPH_GAP_EMS: f64 = 3.0;
 
 /// Writes a page's rows as text: one line per row, table cells on lines of their own with a
