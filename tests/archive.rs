@@ -122,7 +122,7 @@ fn archive_sample_meets_issue_11_targets() {
         "{}\n{}\nworst reports:\n{}",
         measured.table(),
         failed.join("\n"),
-        measured.details(10)
+        measured.details(10, fidelity::EXAMPLES_PER_REPORT)
     );
 }
 

@@ -32,6 +32,12 @@ pub const MIN_NUMBERED: usize = 5;
 /// template text.
 pub const TEMPLATE_SHARE: f64 = 0.30;
 
+/// A line recurring word for word in this many reports of one family is template text however
+/// large the family: a template of one era (the 2013-14 SIF's "What the inspection judgments
+/// mean: the LSCB") is a small share of a family that spans several, and a report-specific line
+/// recurs in three reports only by being template.
+pub const TEMPLATE_MAX_REPORTS: usize = 3;
+
 /// A line recurring at least this many times within one report is page furniture (a running
 /// header or footer).
 pub const FURNITURE_REPEATS: usize = 3;
@@ -39,7 +45,8 @@ pub const FURNITURE_REPEATS: usize = 3;
 /// Prose lines have at least this many words.
 pub const PROSE_MIN_WORDS: usize = 4;
 
-/// How many lost lines / wrong numbers are kept per report for the listing.
+/// How many lost lines / wrong numbers / misfiled paragraphs the listing shows per report by
+/// default (the measures keep them all).
 pub const EXAMPLES_PER_REPORT: usize = 8;
 
 /// Markers of Ofsted's end matter and letter headers: a paragraph containing one of these
@@ -74,6 +81,29 @@ pub const BOILERPLATE_STARTS: &[&str] = &[
     "Any complaints about the inspection",
 ];
 
+/// Corrections to INDEX.csv, each checked by hand against the report's text: (file, column,
+/// the value INDEX has, the corrected value, the evidence). One applies only while INDEX still
+/// has the wrong value, so a corrected INDEX makes it a no-op.
+pub const INDEX_ERRATA: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "cambridgeshire-2014-sif",
+        "help_and_protection",
+        "",
+        "requires improvement",
+        "text lines 316-318: judgement table \"The experiences and progress of children who \
+         Requires Improvement / need help and protection\" (the cover table is garbled by \
+         pdftotext, and INDEX's grades are shifted by one column)",
+    ),
+    (
+        "cambridgeshire-2014-sif",
+        "looked_after_or_in_care",
+        "requires improvement",
+        "good",
+        "text lines 609-612: judgement table \"The experiences and progress of children looked \
+         after and achieving permanence\" … \"Good\"",
+    ),
+];
+
 /// Where the measured reports are, and which set it is.
 #[derive(Debug, Clone)]
 pub struct Sample {
@@ -81,8 +111,10 @@ pub struct Sample {
     pub dir: PathBuf,
     /// What was measured, for the printout ("archive sample (…)" or "corpus slice (…)").
     pub label: String,
-    /// The index rows, in file order.
+    /// The index rows, in file order, with [`INDEX_ERRATA`] applied.
     pub rows: Vec<IndexRow>,
+    /// The errata that were applied ("file column: old → new").
+    pub errata: Vec<String>,
 }
 
 /// One row of `INDEX.csv`, by column name.
@@ -250,15 +282,25 @@ pub fn load(dir: &Path, label: &str) -> Result<Sample, String> {
     if !header.iter().any(|h| h == "file") {
         return Err(format!("{} has no `file` column", index.display()));
     }
-    let rows = table
+    let mut rows: Vec<IndexRow> = table
         .map(|cells| IndexRow {
             fields: header.iter().cloned().zip(cells).collect(),
         })
         .collect();
+    let mut errata = Vec::new();
+    for &(file, column, wrong, right, _) in INDEX_ERRATA {
+        for row in rows.iter_mut().filter(|r| r.file() == file) {
+            if row.get(column) == wrong {
+                row.fields.insert(column.to_string(), right.to_string());
+                errata.push(format!("{file} {column}: {wrong:?} → {right:?}"));
+            }
+        }
+    }
     Ok(Sample {
         dir: dir.to_path_buf(),
         label: label.to_string(),
         rows,
+        errata,
     })
 }
 
@@ -443,9 +485,11 @@ fn line_key(line: &str) -> String {
 }
 
 /// Cover metadata rather than prose: a "Label: value" line of the kinds a report's cover
-/// states (dates, inspectors, publication), or a title-case line (every word capitalised but
-/// "of", "and", "the", "for", "in", "on") among the first 12 lines (the authority's name, the
-/// report's title). The crate reads these into report metadata, not paragraphs.
+/// states (dates, inspectors, publication); a title-case line (every word capitalised but
+/// "of", "and", "the", "for", "in", "on") among the first 12 lines (the authority's name); a
+/// line among the first 30 starting "Inspection of ", "Focused visit to " or "Monitoring visit
+/// to " (the report's title, a letter's subject line). The crate reads these into report
+/// metadata (authority, title, dates), not paragraphs.
 pub fn is_cover_metadata(i: usize, line: &str) -> bool {
     let t = line.trim();
     let label = t.split(':').next().unwrap_or("").trim().to_lowercase();
@@ -463,17 +507,29 @@ pub fn is_cover_metadata(i: usize, line: &str) -> bool {
     {
         return true;
     }
-    i < 12
-        && t.split_whitespace()
-            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-            .all(|w| {
-                w.chars().next().is_some_and(char::is_uppercase)
-                    || ["of", "and", "the", "for", "in", "on"].contains(&w)
-            })
+    let title_starts = [
+        "Inspection of ",
+        "Focused visit to ",
+        "Monitoring visit to ",
+    ];
+    (i < 30 && title_starts.iter().any(|s| t.starts_with(s)))
+        || i < 12
+            && t.split_whitespace()
+                .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+                .all(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        || ["of", "and", "the", "for", "in", "on"].contains(&w)
+                })
+}
+
+/// In how many of a family's `reports` a line must occur to be template text: [`TEMPLATE_SHARE`]
+/// of them, but never fewer than 2 nor more than [`TEMPLATE_MAX_REPORTS`].
+pub fn template_threshold(reports: usize) -> usize {
+    ((reports as f64 * TEMPLATE_SHARE).ceil() as usize).clamp(2, TEMPLATE_MAX_REPORTS)
 }
 
 /// Template lines of one family: keys (see [`line_key`]) of lines that occur in at least
-/// [`TEMPLATE_SHARE`] of the family's reports (and in at least two of them).
+/// [`template_threshold`] of the family's reports.
 pub fn template_lines<'a>(texts: impl IntoIterator<Item = &'a Source>) -> BTreeSet<String> {
     let mut count: HashMap<String, usize> = HashMap::new();
     let mut reports = 0usize;
@@ -489,7 +545,7 @@ pub fn template_lines<'a>(texts: impl IntoIterator<Item = &'a Source>) -> BTreeS
             *count.entry(k).or_default() += 1;
         }
     }
-    let min = ((reports as f64 * TEMPLATE_SHARE).ceil() as usize).max(2);
+    let min = template_threshold(reports);
     count
         .into_iter()
         .filter(|&(_, c)| c >= min)
@@ -568,7 +624,8 @@ fn repeated_lines(source: &Source) -> BTreeSet<String> {
 }
 
 /// Running headers/footers: lines of at least four words repeated [`FURNITURE_REPEATS`] times
-/// that sit within two non-blank lines of a page boundary. Squashed.
+/// that sit within three non-blank lines before or two after a page boundary, and whose words
+/// occur nowhere else in the report's text. Squashed.
 fn running_headers(source: &Source) -> Vec<String> {
     let repeated = repeated_lines(source);
     let n = source.lines.len();
@@ -599,13 +656,25 @@ fn running_headers(source: &Source) -> Vec<String> {
         }
     }
     let mut out: BTreeSet<String> = BTreeSet::new();
+    let mut header_line = vec![false; n];
     for (i, l) in source.lines.iter().enumerate() {
         let k = line_key(l);
-        if near_break[i] && repeated.contains(&k) && k.split(' ').count() >= 4 {
-            out.insert(squash(l));
+        if repeated.contains(&k) && k.split(' ').count() >= 4 {
+            header_line[i] = true;
+            if near_break[i] {
+                out.insert(squash(l));
+            }
         }
     }
-    out.into_iter().collect()
+    // A header whose words the report also states in its prose ("… from 24 February 2025 to
+    // 7 March 2025") cannot tell furniture from prose: it is not used.
+    let prose: String = (0..n)
+        .filter(|&i| !header_line[i])
+        .map(|i| squash(&source.lines[i]))
+        .collect();
+    out.into_iter()
+        .filter(|h| !prose.contains(h.as_str()))
+        .collect()
 }
 
 /// Page-number joins: for each page ending in a bare page number, the spaced words
@@ -705,14 +774,16 @@ pub fn ilacs_areas(source: &Source, chain: &[usize]) -> Vec<Option<&'static str>
 pub struct Check {
     /// What was compared (`kind`, `year`, `framework`, `grade overall`, `grade leadership`…).
     pub what: String,
-    /// INDEX's value.
+    /// The expected value (INDEX's, unless `note` says otherwise).
     pub expected: String,
     /// The crate's value.
     pub got: String,
+    /// Why the expectation is not INDEX's own value, when it is not (else empty).
+    pub note: String,
 }
 
 impl Check {
-    /// Whether the crate's value is INDEX's.
+    /// Whether the crate's value is the expected one.
     pub fn ok(&self) -> bool {
         self.expected == self.got
     }
@@ -746,7 +817,7 @@ pub struct ReportMeasure {
     pub prose_total: usize,
     /// Of those, lines found in some paragraph.
     pub prose_kept: usize,
-    /// Lost lines ("LINE: text"), first [`EXAMPLES_PER_REPORT`].
+    /// Lost lines ("line N: text"), all of them.
     pub lost: Vec<String>,
     /// Paragraphs carrying end matter or a letter's address block ("id: marker").
     pub end_matter: Vec<String>,
@@ -857,7 +928,7 @@ pub fn measure_report(
     measure_numbers(&mut m, source, &chain, &parsed);
     measure_prose(&mut m, row, source, &parsed, templates);
     measure_foreign(&mut m, source, &parsed);
-    measure_metadata(&mut m, row, &parsed);
+    measure_metadata(&mut m, row, source, &parsed);
     if row.kind() == "ilacs" {
         measure_areas(&mut m, source, &chain, &parsed);
     }
@@ -893,7 +964,7 @@ fn measure_numbers(m: &mut ReportMeasure, source: &Source, chain: &[usize], pars
             continue;
         }
         m.numbers_wrong += 1;
-        if m.number_problems.len() < EXAMPLES_PER_REPORT {
+        {
             let why = if !first {
                 "repeats a number".to_string()
             } else if k == 0 || k as usize > chain.len() {
@@ -922,7 +993,7 @@ fn measure_numbers(m: &mut ReportMeasure, source: &Source, chain: &[usize], pars
         if right.contains(&k) || seen.contains(&k) {
             continue;
         }
-        if m.number_problems.len() < EXAMPLES_PER_REPORT {
+        {
             m.number_problems.push(format!(
                 "source para {k} (line {}, {:?}) has no paragraph",
                 line + 1,
@@ -1008,9 +1079,7 @@ fn measure_prose(
                 cursor = at;
             }
             None => {
-                if m.lost.len() < EXAMPLES_PER_REPORT {
-                    m.lost.push(format!("line {}: {}", i + 1, line.trim()));
-                }
+                m.lost.push(format!("line {}: {}", i + 1, line.trim()));
             }
         }
     }
@@ -1060,7 +1129,60 @@ fn measure_foreign(m: &mut ReportMeasure, source: &Source, parsed: &ParsedReport
     }
 }
 
-fn measure_metadata(m: &mut ReportMeasure, row: &IndexRow, parsed: &ParsedReport) {
+/// The year the cover's "Inspection date(s):" line ends in (the last 20xx on that line, or on
+/// the next non-blank line when the dates are set below the label), among the first 80 lines.
+pub fn cover_end_year(source: &Source) -> Option<u16> {
+    let year_in = |line: &str| -> Option<u16> {
+        words(line)
+            .into_iter()
+            .filter(|w| w.len() == 4 && w.starts_with("20"))
+            .filter_map(|w| w.parse().ok())
+            .last()
+    };
+    let i = source
+        .lines
+        .iter()
+        .take(80)
+        .position(|l| l.trim().to_lowercase().starts_with("inspection date"))?;
+    year_in(&source.lines[i])
+        .or_else(|| source.next_text(i).and_then(|j| year_in(&source.lines[j])))
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// INDEX's publication date as ISO 8601, when the text states it (day, month and year as words
+/// of one line among the first 60, as "Report published: 20 January 2015", "Published: 2 August
+/// 2013" or a letter's date line "9 June 2023").
+pub fn stated_publication(row: &IndexRow, source: &Source) -> Option<String> {
+    let parts = words(row.get("publication_date"));
+    let [day, month, year] = parts.as_slice() else {
+        return None;
+    };
+    let day: u32 = day.parse().ok()?;
+    let m = MONTHS.iter().position(|x| x == month)? + 1;
+    let want = [day.to_string(), month.clone(), year.clone()];
+    let stated = source
+        .lines
+        .iter()
+        .take(60)
+        .any(|l| words(l).windows(3).any(|w| w == want));
+    stated.then(|| format!("{year}-{m:02}-{day:02}"))
+}
+
+fn measure_metadata(m: &mut ReportMeasure, row: &IndexRow, source: &Source, parsed: &ParsedReport) {
     let report = serde_json::to_value(&parsed.report).unwrap_or(Value::Null);
     let string = |v: Option<&Value>| -> String {
         match v {
@@ -1074,6 +1196,7 @@ fn measure_metadata(m: &mut ReportMeasure, row: &IndexRow, parsed: &ParsedReport
             what: "kind".into(),
             expected: kind.into(),
             got: string(report.get("kind")),
+            note: String::new(),
         });
     }
     // `framework` is checked once the model has the field.
@@ -1082,13 +1205,33 @@ fn measure_metadata(m: &mut ReportMeasure, row: &IndexRow, parsed: &ParsedReport
             what: "framework".into(),
             expected: fw.into(),
             got: string(Some(got)),
+            note: String::new(),
         });
     }
-    if let Some(year) = row.year() {
+    if let Some(index_year) = row.year() {
+        // The year is the year the inspection ended (issue 11). INDEX's `year` is that year for
+        // most rows but the publication year for some SIF rows published in January or
+        // February: the cover's "Inspection date(s):" line, when there is one, decides.
+        let (expected, note) = match cover_end_year(source) {
+            Some(y) if u64::from(y) != index_year => (
+                y.to_string(),
+                format!("INDEX says {index_year}; the cover's inspection dates end in {y}"),
+            ),
+            _ => (index_year.to_string(), String::new()),
+        };
         m.checks.push(Check {
             what: "year".into(),
-            expected: year.to_string(),
+            expected,
             got: string(report.get("year")),
+            note,
+        });
+    }
+    if let Some(date) = stated_publication(row, source) {
+        m.checks.push(Check {
+            what: "published".into(),
+            expected: date,
+            got: string(report.get("published")),
+            note: String::new(),
         });
     }
     for (what, grade) in row.expected_grades() {
@@ -1101,6 +1244,7 @@ fn measure_metadata(m: &mut ReportMeasure, row: &IndexRow, parsed: &ParsedReport
             what: format!("grade {what}"),
             expected: grade,
             got: string(got),
+            note: String::new(),
         });
     }
     m.report_id = parsed.report.report_id.clone();
@@ -1135,7 +1279,7 @@ fn measure_areas(m: &mut ReportMeasure, source: &Source, chain: &[usize], parsed
             .unwrap_or_else(|| "(none)".into());
         if got == *expected {
             m.area_right += 1;
-        } else if m.area_wrong.len() < EXAMPLES_PER_REPORT {
+        } else {
             m.area_wrong.push(format!(
                 "para {k}: filed under {got}, heading says {expected}"
             ));
@@ -1151,6 +1295,8 @@ fn measure_areas(m: &mut ReportMeasure, source: &Source, chain: &[usize], parsed
 pub struct Measured {
     /// What was measured.
     pub label: String,
+    /// INDEX errata applied.
+    pub errata: Vec<String>,
     /// One per INDEX row, in INDEX order.
     pub reports: Vec<ReportMeasure>,
     /// Report ids the crate gave to more than one report: id → files.
@@ -1205,6 +1351,7 @@ pub fn measure(sample: &Sample) -> Measured {
     ids.retain(|_, files| files.len() > 1);
     Measured {
         label: sample.label.clone(),
+        errata: sample.errata.clone(),
         reports,
         shared_ids: ids,
     }
@@ -1324,14 +1471,17 @@ impl Measured {
     pub fn table(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "Measured: {}", self.label);
+        if !self.errata.is_empty() {
+            let _ = writeln!(s, "INDEX errata applied: {}", self.errata.join("; "));
+        }
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "| kind | reports | numbered 1..N exact | numbers found | numbers wrong | prose lines kept | end-matter paragraphs (reports) | furniture paragraphs | kind right | framework right | year right | grades right | ILACS area right | panics / errors / missing |"
+            "| kind | reports | numbered 1..N exact | numbers found | numbers wrong | prose lines kept | end-matter paragraphs (reports) | furniture paragraphs | kind right | framework right | year right | published right | grades right | ILACS area right | panics / errors / missing |"
         );
         let _ = writeln!(
             s,
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
         );
         for (kind, t) in self.totals() {
             let name = if kind == "~all" {
@@ -1351,7 +1501,7 @@ impl Measured {
             };
             let _ = writeln!(
                 s,
-                "| {name} | {} | {}/{} | {}/{} ({:.1}%) | {} | {}/{} ({:.2}%) | {} ({}) | {} | {} | {} | {} | {} | {} | {} / {} / {} |",
+                "| {name} | {} | {}/{} | {}/{} ({:.1}%) | {} | {}/{} ({:.2}%) | {} ({}) | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} |",
                 t.reports,
                 t.exact,
                 t.numbered,
@@ -1368,6 +1518,7 @@ impl Measured {
                 t.check("kind"),
                 t.check("framework"),
                 t.check("year"),
+                t.check("published"),
                 t.check("grade"),
                 area,
                 t.panics,
@@ -1404,7 +1555,8 @@ impl Measured {
     }
 
     /// Per-report lines, worst first, with examples of what went wrong.
-    pub fn details(&self, limit: usize) -> String {
+    /// `limit` reports, at most `examples` examples of each kind of problem per report.
+    pub fn details(&self, limit: usize, examples: usize) -> String {
         let mut worst: Vec<&ReportMeasure> = self.reports.iter().collect();
         let badness = |r: &ReportMeasure| -> f64 {
             if !r.measured() {
@@ -1451,7 +1603,7 @@ impl Measured {
                 r.numbers_wrong,
                 r.numbering_exact()
             );
-            for p in &r.number_problems {
+            for p in r.number_problems.iter().take(examples) {
                 let _ = writeln!(s, "  - {p}");
             }
             let _ = writeln!(
@@ -1461,23 +1613,27 @@ impl Measured {
                 r.prose_total,
                 pct(r.prose_kept, r.prose_total)
             );
-            for l in &r.lost {
+            for l in r.lost.iter().take(examples) {
                 let _ = writeln!(s, "  - lost {l}");
             }
-            for e in r
-                .end_matter
-                .iter()
-                .chain(&r.furniture)
-                .take(EXAMPLES_PER_REPORT)
-            {
+            for e in r.end_matter.iter().chain(&r.furniture).take(examples) {
                 let _ = writeln!(s, "- foreign: {e}");
             }
             for c in r.failed_checks() {
-                let _ = writeln!(s, "- {}: INDEX {:?}, crate {:?}", c.what, c.expected, c.got);
+                let note = if c.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", c.note)
+                };
+                let _ = writeln!(
+                    s,
+                    "- {}: expected {:?}, crate {:?}{note}",
+                    c.what, c.expected, c.got
+                );
             }
             if r.area_total > 0 {
                 let _ = writeln!(s, "- ILACS areas right {}/{}", r.area_right, r.area_total);
-                for w in &r.area_wrong {
+                for w in r.area_wrong.iter().take(examples) {
                     let _ = writeln!(s, "  - {w}");
                 }
             }
