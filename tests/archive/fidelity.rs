@@ -1163,9 +1163,9 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-/// INDEX's publication date as ISO 8601, when the text states it (day, month and year as words
-/// of one line among the first 60, as "Report published: 20 January 2015", "Published: 2 August
-/// 2013" or a letter's date line "9 June 2023").
+/// INDEX's publication date as ISO 8601, when the text states it as such: on a line among the
+/// first 60 that says "published" and holds the day, month and year ("Report published: 20
+/// January 2015"). A letter's date line is not taken for a publication date.
 pub fn stated_publication(row: &IndexRow, source: &Source) -> Option<String> {
     let parts = words(row.get("publication_date"));
     let [day, month, year] = parts.as_slice() else {
@@ -1174,11 +1174,10 @@ pub fn stated_publication(row: &IndexRow, source: &Source) -> Option<String> {
     let day: u32 = day.parse().ok()?;
     let m = MONTHS.iter().position(|x| x == month)? + 1;
     let want = [day.to_string(), month.clone(), year.clone()];
-    let stated = source
-        .lines
-        .iter()
-        .take(60)
-        .any(|l| words(l).windows(3).any(|w| w == want));
+    let stated =
+        source.lines.iter().take(60).any(|l| {
+            l.to_lowercase().contains("published") && words(l).windows(3).any(|w| w == want)
+        });
     stated.then(|| format!("{year}-{m:02}-{day:02}"))
 }
 
