@@ -370,6 +370,7 @@ fn search_builds_then_reuses_an_index_and_prints_cited_paragraphs() {
         "authority",
         "year",
         "number",
+        "page",
         "section",
         "area",
         "grade",
