@@ -448,78 +448,136 @@ pub fn numbered_chain(source: &Source) -> Vec<usize> {
 /// The first words of the source's paragraph at line `i` (the text after its number, or the
 /// next non-blank line when the number stands alone), squashed: at most `n` words.
 fn opening_words(source: &Source, i: usize, n: usize) -> String {
+    words(&opening_text(source, i))
+        .into_iter()
+        .take(n)
+        .collect::<Vec<_>>()
+        .concat()
+}
+
+/// The source paragraph's opening text: what follows its number on the line, or, when the
+/// number stands alone, the next non-blank line that is not page furniture (a bare page number
+/// or a line repeated [`FURNITURE_REPEATS`] times: the paragraph may start on the next page).
+fn opening_text(source: &Source, i: usize) -> String {
     let rest = number_prefix(&source.lines[i])
         .map(|(_, r)| r)
         .unwrap_or("");
-    let text = if rest.is_empty() {
-        source
-            .next_text(i)
-            .map(|j| source.lines[j].as_str())
-            .unwrap_or("")
-    } else {
-        rest
-    };
-    words(text).into_iter().take(n).collect::<Vec<_>>().concat()
+    if !rest.is_empty() {
+        return rest.to_string();
+    }
+    let repeated = repeated_lines(source);
+    source.lines[i + 1..]
+        .iter()
+        .map(|l| l.trim())
+        .find(|t| {
+            !t.is_empty()
+                && !t.bytes().all(|b| b.is_ascii_digit())
+                && !repeated.contains(&line_key(t))
+        })
+        .unwrap_or("")
+        .to_string()
 }
 
-/// A line without a footnote marker glued to its last word ("protection.2", "board1").
-pub fn strip_footnote(line: &str) -> &str {
-    let t = line.trim_end();
-    let digits = t.bytes().rev().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 2 || digits == t.len() {
-        return t;
+/// Text without footnote markers: one or two digits glued to the end of a word of at least
+/// three letters, or to its closing punctuation ("schools3", "board1", "protection.2",
+/// "area’s4,"). Applied alike to the source's lines and to the crate's paragraphs, so that a
+/// marker the crate strips and one it keeps both compare equal.
+pub fn defoot(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, token) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let core_end = token
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !matches!(c, ',' | ';' | ':' | ')' | '.'))
+            .map(|(j, c)| j + c.len_utf8())
+            .unwrap_or(0);
+        let core = &token[..core_end];
+        let digits = core.bytes().rev().take_while(u8::is_ascii_digit).count();
+        let head = &core[..core.len() - digits];
+        let letters = head
+            .trim_end_matches(['.', ',', ';', ':', ')', '’', '\''])
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .count();
+        if (1..=2).contains(&digits) && letters >= 3 {
+            out.push_str(head);
+            out.push_str(&token[core_end..]);
+        } else {
+            out.push_str(token);
+        }
     }
-    let before = t[..t.len() - digits].chars().next_back();
-    if before
-        .is_some_and(|c| c.is_alphabetic() || matches!(c, '.' | ',' | ';' | ':' | ')' | '’' | '\''))
-    {
-        &t[..t.len() - digits]
-    } else {
-        t
-    }
+    out
 }
 
-/// A line's template key: its words (footnote marker dropped), lowercase, joined by spaces.
+/// A line's template key: its words (footnote markers dropped), lowercase, joined by spaces.
 fn line_key(line: &str) -> String {
-    words(strip_footnote(line)).join(" ")
+    words(&defoot(line)).join(" ")
 }
 
-/// Cover metadata rather than prose: a "Label: value" line of the kinds a report's cover
-/// states (dates, inspectors, publication); a title-case line (every word capitalised but
-/// "of", "and", "the", "for", "in", "on") among the first 12 lines (the authority's name); a
-/// line among the first 30 starting "Inspection of ", "Focused visit to " or "Monitoring visit
-/// to " (the report's title, a letter's subject line). The crate reads these into report
-/// metadata (authority, title, dates), not paragraphs.
-pub fn is_cover_metadata(i: usize, line: &str) -> bool {
-    let t = line.trim();
-    let label = t.split(':').next().unwrap_or("").trim().to_lowercase();
-    if t.contains(':')
-        && [
-            "inspection date",
-            "inspection dates",
-            "report published",
-            "published",
-            "lead inspector",
-            "reporting inspector",
-            "age group",
-        ]
-        .contains(&label.as_str())
-    {
-        return true;
-    }
-    let title_starts = [
+/// Cover metadata rather than prose, per line: a "Label: value" line of the kinds a report's
+/// cover states (dates, inspectors, publication; "Reporting inspector NAME" without the colon
+/// too); a title-case line (every word capitalised but "of", "and", "the", "for", "in", "on")
+/// among the first 12 lines (the authority's name); a line among the first 30 starting
+/// "Inspection of ", "Focused visit to " or "Monitoring visit to " (the report's title, a
+/// letter's subject line) with up to two lines continuing it (up to a blank line or a "Label:"
+/// line). The crate reads these into report metadata (authority, title, dates), not paragraphs.
+pub fn cover_mask(source: &Source) -> Vec<bool> {
+    const LABELS: &[&str] = &[
+        "inspection date",
+        "inspection dates",
+        "report published",
+        "published",
+        "lead inspector",
+        "reporting inspector",
+        "age group",
+    ];
+    const TITLES: &[&str] = &[
         "Inspection of ",
         "Focused visit to ",
         "Monitoring visit to ",
     ];
-    (i < 30 && title_starts.iter().any(|s| t.starts_with(s)))
-        || i < 12
-            && t.split_whitespace()
-                .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-                .all(|w| {
-                    w.chars().next().is_some_and(char::is_uppercase)
-                        || ["of", "and", "the", "for", "in", "on"].contains(&w)
-                })
+    let labelled = |t: &str| {
+        let lower = t.to_lowercase();
+        let label = lower.split(':').next().unwrap_or("").trim();
+        (t.contains(':') && LABELS.contains(&label))
+            || ["reporting inspector ", "lead inspector "]
+                .iter()
+                .any(|l| lower.starts_with(l))
+    };
+    let title_case = |t: &str| {
+        t.split_whitespace()
+            .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+            .all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    || ["of", "and", "the", "for", "in", "on"].contains(&w)
+            })
+    };
+    let mut mask = vec![false; source.lines.len()];
+    let mut continuing = 0;
+    for (i, line) in source.lines.iter().enumerate() {
+        let t = line.trim();
+        if t.is_empty() {
+            continuing = 0;
+            continue;
+        }
+        if labelled(t) {
+            mask[i] = true;
+            continuing = 0;
+        } else if i < 30 && TITLES.iter().any(|s| t.starts_with(s)) {
+            mask[i] = true;
+            continuing = 2;
+        } else if continuing > 0 {
+            mask[i] = true;
+            continuing -= 1;
+        } else if i < 12 && title_case(t) {
+            mask[i] = true;
+        }
+    }
+    mask
 }
 
 /// In how many of a family's `reports` a line must occur to be template text: [`TEMPLATE_SHARE`]
@@ -825,6 +883,12 @@ pub struct ReportMeasure {
     pub furniture: Vec<String>,
     /// Metadata checks.
     pub checks: Vec<Check>,
+    /// Numbered paragraphs found (see `numbers_found`) whose page the crate states.
+    pub pages_total: usize,
+    /// Of those, stating the page the source paragraph starts on.
+    pub pages_right: usize,
+    /// Examples of wrong pages.
+    pub page_wrong: Vec<String>,
     /// ILACS: truth paragraphs whose number the crate found.
     pub area_total: usize,
     /// ILACS: of those, filed under the heading's area.
@@ -845,9 +909,10 @@ impl ReportMeasure {
         self.error.is_none() && self.panic.is_none() && !self.missing
     }
 
-    /// Numbered source whose crate numbers are exactly 1..N.
+    /// Numbered source whose crate numbers are exactly 1..N, each on the source's paragraph.
     pub fn numbering_exact(&self) -> bool {
         self.truth_n > 0
+            && self.numbers_found == self.truth_n
             && self.numbers.len() == self.truth_n
             && self
                 .numbers
@@ -988,6 +1053,34 @@ fn measure_numbers(m: &mut ReportMeasure, source: &Source, chain: &[usize], pars
         }
     }
     m.numbers_found = right.len();
+    // Pages: the source paragraph's page is one more than the form feeds before its line.
+    let mut page_of = Vec::with_capacity(source.lines.len());
+    let mut page = 1u32;
+    for (i, &starts) in source.page_start.iter().enumerate() {
+        if starts && i > 0 {
+            page += 1;
+        }
+        page_of.push(page);
+    }
+    for p in &parsed.paragraphs {
+        let Some(k) = p.number.filter(|k| right.contains(k)) else {
+            continue;
+        };
+        let expected = page_of[chain[k as usize - 1]];
+        m.pages_total += 1;
+        // Through JSON, so that the instrument compiles on models without `Paragraph::page`.
+        let page = serde_json::to_value(p)
+            .ok()
+            .and_then(|v| v.get("page").and_then(Value::as_u64));
+        if page == Some(u64::from(expected)) {
+            m.pages_right += 1;
+        } else {
+            m.page_wrong.push(format!(
+                "para {k}: page {:?}, source page {expected}",
+                p.page
+            ));
+        }
+    }
     for (idx, &line) in chain.iter().enumerate() {
         let k = idx as u32 + 1;
         if right.contains(&k) || seen.contains(&k) {
@@ -1003,21 +1096,6 @@ fn measure_numbers(m: &mut ReportMeasure, source: &Source, chain: &[usize], pars
     }
 }
 
-/// The source paragraph's opening text, for messages.
-fn opening_text(source: &Source, i: usize) -> String {
-    let rest = number_prefix(&source.lines[i])
-        .map(|(_, r)| r)
-        .unwrap_or("");
-    if rest.is_empty() {
-        source
-            .next_text(i)
-            .map(|j| source.lines[j].trim().to_string())
-            .unwrap_or_default()
-    } else {
-        rest.to_string()
-    }
-}
-
 fn prefix(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
 }
@@ -1030,6 +1108,7 @@ fn measure_prose(
     templates: &Templates,
 ) {
     let mask = boilerplate_mask(source);
+    let cover = cover_mask(source);
     let repeated = repeated_lines(source);
     let markers: Vec<String> = END_MATTER_MARKERS
         .iter()
@@ -1039,18 +1118,18 @@ fn measure_prose(
     let mut hay = String::new();
     for p in &parsed.paragraphs {
         // A heading kept as the paragraph's section counts as kept.
-        hay.push_str(&squash(&p.section));
+        hay.push_str(&squash(&defoot(&p.section)));
         hay.push('|');
-        hay.push_str(&squash(&p.text));
+        hay.push_str(&squash(&defoot(&p.text)));
         hay.push('|');
     }
     let mut cursor = 0usize;
     for (i, line) in source.lines.iter().enumerate() {
-        if mask[i] || is_cover_metadata(i, line) {
+        if mask[i] || cover[i] {
             continue;
         }
-        let body = strip_footnote(number_prefix(line).map(|(_, r)| r).unwrap_or(line.trim()));
-        let key = line_key(body);
+        let body = defoot(number_prefix(line).map(|(_, r)| r).unwrap_or(line.trim()));
+        let key = line_key(&body);
         if key.split(' ').filter(|w| !w.is_empty()).count() < PROSE_MIN_WORDS
             || templates.is_template(row.family(), &line_key(line))
             || templates.is_template(row.family(), &key)
@@ -1063,7 +1142,7 @@ fn measure_prose(
             continue;
         }
         m.prose_total += 1;
-        let needle = squash(body);
+        let needle = squash(&body);
         // Lines mostly appear in order: look just ahead of the last match first.
         let window_end = (cursor + 20_000).min(hay.len());
         let window_end = (window_end..=hay.len())
@@ -1391,6 +1470,10 @@ pub struct Totals {
     pub checks_ok: BTreeMap<String, usize>,
     /// Checks made, per what.
     pub checks_total: BTreeMap<String, usize>,
+    /// Numbered paragraphs with the right page / found.
+    pub pages_right: usize,
+    /// Numbered paragraphs found (page checked).
+    pub pages_total: usize,
     /// ILACS paragraphs in the right area / found.
     pub area_right: usize,
     /// ILACS numbered paragraphs found (area checked).
@@ -1426,6 +1509,8 @@ impl Totals {
             *self.checks_total.entry(what.clone()).or_default() += 1;
             *self.checks_ok.entry(what).or_default() += c.ok() as usize;
         }
+        self.pages_right += r.pages_right;
+        self.pages_total += r.pages_total;
         self.area_right += r.area_right;
         self.area_total += r.area_total;
         self.authority_fragments += r.authority_fragment as usize;
@@ -1476,11 +1561,11 @@ impl Measured {
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "| kind | reports | numbered 1..N exact | numbers found | numbers wrong | prose lines kept | end-matter paragraphs (reports) | furniture paragraphs | kind right | framework right | year right | published right | grades right | ILACS area right | panics / errors / missing |"
+            "| kind | reports | numbered 1..N exact | numbers found | numbers wrong | prose lines kept | end-matter paragraphs (reports) | furniture paragraphs | kind right | framework right | year right | published right | grades right | ILACS area right | page right | panics / errors / missing |"
         );
         let _ = writeln!(
             s,
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
         );
         for (kind, t) in self.totals() {
             let name = if kind == "~all" {
@@ -1498,9 +1583,19 @@ impl Measured {
             } else {
                 "–".into()
             };
+            let pages = if t.pages_total > 0 {
+                format!(
+                    "{}/{} ({:.1}%)",
+                    t.pages_right,
+                    t.pages_total,
+                    pct(t.pages_right, t.pages_total)
+                )
+            } else {
+                "–".into()
+            };
             let _ = writeln!(
                 s,
-                "| {name} | {} | {}/{} | {}/{} ({:.1}%) | {} | {}/{} ({:.2}%) | {} ({}) | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} |",
+                "| {name} | {} | {}/{} | {}/{} ({:.1}%) | {} | {}/{} ({:.2}%) | {} ({}) | {} | {} | {} | {} | {} | {} | {} | {} | {} / {} / {} |",
                 t.reports,
                 t.exact,
                 t.numbered,
@@ -1520,6 +1615,7 @@ impl Measured {
                 t.check("published"),
                 t.check("grade"),
                 area,
+                pages,
                 t.panics,
                 t.errors,
                 t.missing,
@@ -1568,6 +1664,7 @@ impl Measured {
             b += 10.0 * (r.end_matter.len() + r.furniture.len()) as f64;
             b += 10.0 * r.failed_checks().len() as f64;
             b += (r.area_total - r.area_right) as f64;
+            b += (r.pages_total - r.pages_right) as f64;
             b
         };
         worst.sort_by(|a, b| badness(b).total_cmp(&badness(a)).then(a.file.cmp(&b.file)));
@@ -1633,6 +1730,12 @@ impl Measured {
             if r.area_total > 0 {
                 let _ = writeln!(s, "- ILACS areas right {}/{}", r.area_right, r.area_total);
                 for w in r.area_wrong.iter().take(examples) {
+                    let _ = writeln!(s, "  - {w}");
+                }
+            }
+            if r.pages_right < r.pages_total {
+                let _ = writeln!(s, "- pages right {}/{}", r.pages_right, r.pages_total);
+                for w in r.page_wrong.iter().take(examples) {
                     let _ = writeln!(s, "  - {w}");
                 }
             }
