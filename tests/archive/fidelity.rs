@@ -1067,18 +1067,20 @@ fn measure_numbers(m: &mut ReportMeasure, source: &Source, chain: &[usize], pars
             continue;
         };
         let expected = page_of[chain[k as usize - 1]];
-        m.pages_total += 1;
-        // Through JSON, so that the instrument compiles on models without `Paragraph::page`.
-        let page = serde_json::to_value(p)
+        // Through JSON, so that the instrument compiles (and skips pages) on a model without
+        // `Paragraph::page`.
+        let Some(page) = serde_json::to_value(p)
             .ok()
-            .and_then(|v| v.get("page").and_then(Value::as_u64));
-        if page == Some(u64::from(expected)) {
+            .and_then(|v| v.get("page").cloned())
+        else {
+            continue;
+        };
+        m.pages_total += 1;
+        if page.as_u64() == Some(u64::from(expected)) {
             m.pages_right += 1;
         } else {
-            m.page_wrong.push(format!(
-                "para {k}: page {:?}, source page {expected}",
-                p.page
-            ));
+            m.page_wrong
+                .push(format!("para {k}: page {page}, source page {expected}"));
         }
     }
     for (idx, &line) in chain.iter().enumerate() {
