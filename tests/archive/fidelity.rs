@@ -86,6 +86,14 @@ pub const BOILERPLATE_STARTS: &[&str] = &[
 /// has the wrong value, so a corrected INDEX makes it a no-op.
 pub const INDEX_ERRATA: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "somerset-2018-sif",
+        "kind",
+        "sif",
+        "sif-reinspection",
+        "text line 2: \"Reinspection of services for children in need of help and protection, \
+         children looked after and care leavers\"",
+    ),
+    (
         "cambridgeshire-2014-sif",
         "help_and_protection",
         "",
@@ -688,29 +696,14 @@ fn running_headers(source: &Source) -> Vec<String> {
     let repeated = repeated_lines(source);
     let n = source.lines.len();
     let mut near_break = vec![false; n];
-    for i in 0..n {
-        if source.page_start[i] {
-            // the last two non-blank lines before the break and the first two after it
-            let mut seen = 0;
-            for j in (0..i).rev() {
-                if !source.lines[j].trim().is_empty() {
-                    near_break[j] = true;
-                    seen += 1;
-                    if seen == 3 {
-                        break;
-                    }
-                }
-            }
-            let mut seen = 0;
-            for j in i..n {
-                if !source.lines[j].trim().is_empty() {
-                    near_break[j] = true;
-                    seen += 1;
-                    if seen == 2 {
-                        break;
-                    }
-                }
-            }
+    let text_lines: Vec<usize> = (0..n)
+        .filter(|&i| !source.lines[i].trim().is_empty())
+        .collect();
+    for i in (0..n).filter(|&i| source.page_start[i]) {
+        // the last three non-blank lines before the break and the first two after it
+        let after = text_lines.partition_point(|&j| j < i);
+        for &j in &text_lines[after.saturating_sub(3)..(after + 2).min(text_lines.len())] {
+            near_break[j] = true;
         }
     }
     let mut out: BTreeSet<String> = BTreeSet::new();
@@ -1218,7 +1211,7 @@ pub fn cover_end_year(source: &Source) -> Option<u16> {
             .into_iter()
             .filter(|w| w.len() == 4 && w.starts_with("20"))
             .filter_map(|w| w.parse().ok())
-            .last()
+            .next_back()
     };
     let i = source
         .lines
