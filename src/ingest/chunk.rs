@@ -56,6 +56,16 @@ pub fn chunk(
         chunker = Chunker::new(report, layout, &chain, false);
         chunker.run(lines);
     }
+    if let Some((line, after)) = chunker.unread_after_end {
+        warnings.push(Warning {
+            input: input.to_string(),
+            line: Some(line),
+            message: format!(
+                "the report's end matter begins here, and {after} more lines of text follow it; \
+                 they were not read (does the file hold more than one report?)"
+            ),
+        });
+    }
     let numbered = chunker.out.iter().any(|b| b.number.is_some());
     let paged = super::pages::has_pages(lines);
     chunker
@@ -204,6 +214,9 @@ struct Chunker<'r> {
     context: bool,
     /// Inside a letter's head (addresses, date, salutation), above its title.
     letter_head: bool,
+    /// Where the end matter began, and how many text lines followed it, when that is more
+    /// than end matter holds.
+    unread_after_end: Option<(usize, usize)>,
     open: Option<Block>,
     out: Vec<Block>,
 }
@@ -232,6 +245,7 @@ impl<'r> Chunker<'r> {
             template: Template::of(report.kind),
             context: false,
             letter_head: cover && report.kind.is_visit(),
+            unread_after_end: None,
             open: None,
             out: Vec::new(),
         }
@@ -250,7 +264,15 @@ impl<'r> Chunker<'r> {
             if matches!(line.kind, LineKind::Text | LineKind::Boilerplate)
                 && framework::starts_end_matter(&line.text)
             {
-                // Ofsted's standard closing runs to the end of the text.
+                // Ofsted's standard closing runs to the end of the text. Much more text after
+                // it is another document (several reports in one file): say so.
+                let after = lines[i..]
+                    .iter()
+                    .filter(|l| l.kind == LineKind::Text)
+                    .count();
+                if after > END_MATTER_MAX_LINES {
+                    self.unread_after_end = Some((line.number, after));
+                }
                 break;
             }
             match line.kind {
@@ -700,6 +722,10 @@ impl<'r> Chunker<'r> {
         }
     }
 }
+
+/// The most text lines Ofsted's end matter runs to (its statement, licence, addresses); more
+/// after the start of the end matter is reported as unread text.
+const END_MATTER_MAX_LINES: usize = 60;
 
 /// Bullet items shorter than this many words continue the block before them.
 const SHORT_ITEM_WORDS: usize = 8;
@@ -1184,7 +1210,8 @@ involved in the development of the service that supports them.\n";
     fn numbers_alone_on_their_line_and_table_rows_before_them() {
         // A 2014 SIF layout: the cover's table rows are numbered too; every paragraph number
         // stands alone on its line, the text below it after a blank line.
-        let text = "X Council\nInspection of services for children in need of help and protection\n\
+        let text =
+            "X Council\nInspection of services for children in need of help and protection\n\
             Inspection date: 18 Feb 2014 – 12 March 2014\n\
             The overall judgement is requires improvement\n\
             There are no widespread or serious failures that leave children at risk of harm.\n\
@@ -1203,16 +1230,26 @@ involved in the development of the service that supports them.\n";
         assert_eq!(
             numbered,
             [
-                (1, "Social workers do not hold strategy discussions with the police.", Some(2)),
+                (
+                    1,
+                    "Social workers do not hold strategy discussions with the police.",
+                    Some(2)
+                ),
                 (2, "Conferences do not happen quickly enough.", Some(2)),
-                (3, "Where conferences were delayed, children were visited weekly.", Some(3)),
+                (
+                    3,
+                    "Where conferences were delayed, children were visited weekly.",
+                    Some(3)
+                ),
             ]
         );
         assert!(ps[ps.len() - 1].citation.ends_with("para 3, p. 3"));
         // The cover's statement is kept, unnumbered, in its own section.
         assert_eq!(ps[0].number, None);
         assert_eq!(ps[0].section, "Summary");
-        assert!(ps[0].text.starts_with("The overall judgement is requires improvement There are"));
+        assert!(ps[0]
+            .text
+            .starts_with("The overall judgement is requires improvement There are"));
     }
 
     #[test]
@@ -1237,6 +1274,31 @@ involved in the development of the service that supports them.\n";
                 ("Letter", true, "This letter summaris"),
                 ("Headline findings", false, "Senior leaders have "),
             ]
+        );
+    }
+
+    #[test]
+    fn text_long_after_the_end_matter_is_reported_not_silently_dropped() {
+        let letter = "Focused visit to Wigan children’s services\n\
+            This letter summarises the findings of the focused visit on 3 and 4 May 2023.\n\
+            Yours sincerely\n";
+        let second: String = (0..80)
+            .map(|i| format!("Another report's sentence number {i} goes here.\n"))
+            .collect();
+        let lines = normalise(&format!("{letter}{second}"));
+        let mut w = Vec::new();
+        let report = parse_report(&lines, &ReportOverrides::default(), "t.txt", &mut w);
+        let ps = chunk(&lines, &report, "t.txt", &mut w);
+        assert_eq!(ps.len(), 1);
+        let warning = w
+            .iter()
+            .find(|w| w.message.contains("not read"))
+            .expect("a warning");
+        assert_eq!(warning.line, Some(3));
+        assert!(
+            warning.message.contains("80 more lines"),
+            "{}",
+            warning.message
         );
     }
 

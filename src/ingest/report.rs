@@ -739,7 +739,10 @@ mod tests {
         assert_eq!(v.authority, "Durham County Council");
         assert_eq!(v.inspection_end, Some(d("2021-06-24")));
         assert_eq!(v.year, Some(2021));
-        assert_eq!(v.report_id, "durham-county-council/2021-06-24-focused-visit");
+        assert_eq!(
+            v.report_id,
+            "durham-county-council/2021-06-24-focused-visit"
+        );
     }
 
     #[test]
@@ -750,7 +753,10 @@ mod tests {
              Inspection date: 18 Feb 2014 – 12 March 2014\n\
              The overall judgement is that children’s services require\nimprovement\n",
         );
-        assert_eq!(r.authority, "City of Bradford Metropolitan District Council");
+        assert_eq!(
+            r.authority,
+            "City of Bradford Metropolitan District Council"
+        );
         assert_eq!(
             (r.kind, r.framework),
             (ReportKind::Inspection, Some(Framework::Sif))
