@@ -348,6 +348,7 @@ fn search_builds_then_reuses_an_index_and_prints_cited_paragraphs() {
     // First run: builds the index, saying so on stderr, and prints ranked citations.
     let (text, stderr) = run_ok("search", &["--index", index, query]);
     assert!(stderr.contains("ready"), "{stderr}");
+    assert!(stderr.contains("first run: indexing"), "{stderr}");
     assert!(text.contains("paragraphs match"), "{text}");
 
     // Second run: reuses the index without indexing anything again.
