@@ -394,9 +394,9 @@ fn search_builds_then_reuses_an_index_and_prints_cited_paragraphs() {
         assert!(text.contains(citation), "{citation} not in the text output");
     }
 
-    // This query falls back to any word (few paragraphs have them all): the scores shown are
-    // the paragraphs' BM25 scores, the same as under --any, with no constant added to those
-    // that match every word (in the text output as in the JSON).
+    // The scores shown are the paragraphs' BM25 scores, the same as under --any, with no
+    // constant added to those that match every word, whether or not the query fell back to
+    // any word (in the text output as in the JSON; tests/search.rs forces the fallback).
     let (any, _) = run_ok(
         "search",
         &[
