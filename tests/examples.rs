@@ -195,6 +195,8 @@ fn chunk_prints_one_json_line_per_paragraph() {
         "themes",
         "text",
         "citation",
+        "page",
+        "context",
     ]
     .into();
     for (line, p) in lines.iter().zip(&parsed.paragraphs) {
@@ -218,6 +220,7 @@ fn chunk_reports_prints_one_json_line_per_report() {
         "report_id",
         "authority",
         "kind",
+        "framework",
         "title",
         "inspection_start",
         "inspection_end",
