@@ -176,6 +176,37 @@ fn eval_prints_both_systems_per_kind_and_each_ranking_step() {
 }
 
 #[test]
+fn eval_archive_prints_three_systems_for_each_half() {
+    let (stdout, _) = run_ok("eval", &["--archive"]);
+    for half in ["### tuning half", "### test half"] {
+        assert!(stdout.contains(half), "{half}: {stdout}");
+    }
+    let overall: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("| **overall**"))
+        .collect();
+    // Three systems on each half.
+    assert_eq!(overall.len(), 6, "{stdout}");
+    for system in ["default", "plain BM25", "FTS5"] {
+        assert_eq!(
+            overall
+                .iter()
+                .filter(|l| l.contains(&format!("| {system} |")))
+                .count(),
+            2,
+            "{system}: {stdout}"
+        );
+    }
+    let ndcg = |row: &str| -> f64 { row.split('|').nth(4).unwrap().trim().parse().unwrap() };
+    assert!(
+        overall.iter().all(|l| (0.0..=1.0).contains(&ndcg(l))),
+        "{stdout}"
+    );
+    assert!(stdout.contains("| which_councils |"), "{stdout}");
+    assert!(stdout.contains("| + vocabulary expansion |"), "{stdout}");
+}
+
+#[test]
 fn chunk_prints_one_json_line_per_paragraph() {
     let (stdout, _) = run_ok("chunk", &[SHEFFIELD]);
     let lines = json_lines(&stdout);
