@@ -443,6 +443,23 @@ fn search_filters_and_similar_paragraphs() {
         assert!((2014..=2016).contains(&year), "{year}");
     }
 
+    // Report facts: each filter keeps exactly the paragraphs its facet counted unfiltered.
+    let unfiltered = json(&["children"]);
+    for (flag, facet) in [
+        ("--kind", "kind"),
+        ("--overall", "overall_grade"),
+        ("--published", "published_year"),
+    ] {
+        let counts = unfiltered["facets"][facet].as_object().unwrap();
+        assert!(!counts.is_empty(), "no {facet} counts: {unfiltered}");
+        for (value, n) in counts {
+            let filtered = json(&[flag, value, "children"]);
+            assert_eq!(filtered["total"], *n, "{flag} {value}");
+            let only = keys(filtered["facets"][facet].as_object().unwrap());
+            assert_eq!(only, [value.as_str()].into(), "{flag} {value}");
+        }
+    }
+
     let source = "sheffield-city-council/2014-inspection/41";
     let similar = json(&["--similar", source]);
     let hits = similar["hits"].as_array().unwrap();

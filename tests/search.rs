@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use ofsted_search::index::content_hash;
 use ofsted_search::ingest::{Ingester, ParsedReport};
-use ofsted_search::{FacetCounts, Paragraph, Query, SearchIndex, SearchResults};
+use ofsted_search::{FacetCounts, Paragraph, Query, Report, SearchIndex, SearchResults};
 use rust_stemmers::{Algorithm, Stemmer};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -84,9 +84,28 @@ fn queries() -> Vec<(&'static str, Predicate)> {
     ]
 }
 
-fn brute_counts<'a>(paragraphs: impl Iterator<Item = &'a Paragraph>) -> FacetCounts {
+/// Each report's metadata by report id, for the facets and filters that are report facts.
+fn report_meta(reports: &[ParsedReport]) -> BTreeMap<String, Report> {
+    reports
+        .iter()
+        .map(|r| (r.report.report_id.clone(), r.report.clone()))
+        .collect()
+}
+
+fn brute_counts<'a>(
+    paragraphs: impl Iterator<Item = &'a Paragraph>,
+    meta: &BTreeMap<String, Report>,
+) -> FacetCounts {
     let mut c = FacetCounts::default();
     for p in paragraphs {
+        let r = &meta[&p.report_id];
+        *c.kind.entry(r.kind.to_string()).or_default() += 1;
+        if let Some(g) = r.overall_grade {
+            *c.overall_grade.entry(g.to_string()).or_default() += 1;
+        }
+        if let Some(y) = r.published_year {
+            *c.published_year.entry(y.to_string()).or_default() += 1;
+        }
         *c.authority.entry(p.authority.clone()).or_default() += 1;
         if let Some(y) = p.year {
             *c.year.entry(y.to_string()).or_default() += 1;
@@ -130,7 +149,7 @@ fn totals_ids_and_facet_counts_equal_brute_force() -> TestResult {
         assert_eq!(page.total, expected.len() as u64, "total for {text:?}");
         assert_eq!(
             page.facets,
-            brute_counts(expected.iter().copied()),
+            brute_counts(expected.iter().copied(), &report_meta(&reports)),
             "facets for {text:?}"
         );
 
@@ -150,6 +169,9 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
     let reports = corpus();
     let index = build(&reports)?;
     let everything = index.search(&Query::all())?.facets;
+    // The report-fact facets are filled, so their filter checks below are not vacuous.
+    assert!(!everything.kind.is_empty() && !everything.overall_grade.is_empty());
+    assert!(!everything.published_year.is_empty(), "{everything:?}");
     for text in ["", "children", "missing OR police"] {
         let unfiltered = search_all(&index, text)?;
         let by_id: BTreeMap<&str, &Paragraph> =
@@ -193,6 +215,58 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
             let mut q = Query::new(text);
             q.area(a);
             checks.push((q, Box::new(move |p| p.area == Some(a))));
+        }
+        // Report facts: kind, overall grade, publication year.
+        for kind in everything.kind.keys() {
+            let k: ofsted_search::ReportKind = kind.parse()?;
+            let mut q = Query::new(text);
+            q.kind(k);
+            let meta = report_meta(&reports);
+            checks.push((q, Box::new(move |p| meta[&p.report_id].kind == k)));
+        }
+        for grade in everything.overall_grade.keys() {
+            let g: ofsted_search::Grade = grade.parse()?;
+            let mut q = Query::new(text);
+            q.overall_grade(g);
+            let meta = report_meta(&reports);
+            checks.push((
+                q,
+                Box::new(move |p| meta[&p.report_id].overall_grade == Some(g)),
+            ));
+        }
+        for year in everything.published_year.keys() {
+            let y: u16 = year.parse()?;
+            let mut q = Query::new(text);
+            q.published_years(y..=y + 1);
+            let meta = report_meta(&reports);
+            checks.push((
+                q,
+                Box::new(move |p| {
+                    meta[&p.report_id]
+                        .published_year
+                        .is_some_and(|py| (y..=y + 1).contains(&py))
+                }),
+            ));
+        }
+        // Two report facts at once, and a report fact with a paragraph fact.
+        if let (Some(kind), Some(grade)) = (
+            everything.kind.keys().next(),
+            everything.grade.keys().next(),
+        ) {
+            let k: ofsted_search::ReportKind = kind.parse()?;
+            let g: ofsted_search::Grade = grade.parse()?;
+            let mut q = Query::new(text);
+            q.kind(k).grade(g).published_year(2014).published_year(2017);
+            let meta = report_meta(&reports);
+            checks.push((
+                q,
+                Box::new(move |p| {
+                    let r = &meta[&p.report_id];
+                    r.kind == k
+                        && p.grade == Some(g)
+                        && r.published_year.is_some_and(|y| y == 2014 || y == 2017)
+                }),
+            ));
         }
         for (mut q, keep) in checks {
             q.limit(100_000);

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 /// The version of the schema this build writes and reads. Bump it whenever a field, an
 /// analyzer or the stored document format changes, so old indexes are refused, not misread.
-pub(crate) const SCHEMA_VERSION: u32 = 3;
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 /// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
 pub(crate) const META_FILE: &str = "ofsted-search.json";
@@ -68,13 +68,24 @@ pub(crate) struct Fields {
     pub kind: Field,
     /// The report's overall grade.
     pub overall_grade: Field,
+    /// The report's publication year, four digits like `year`.
+    pub published_year: Field,
     /// The stored JSON document: a [`Citation`](crate::query::Citation) for paragraphs, an
     /// [`IndexedReport`](super::IndexedReport) for report records.
     pub data: Field,
 }
 
 /// The facet fields, with the names counted by [`FacetCounts`](crate::query::FacetCounts).
-pub(crate) const COUNTED_FACETS: [&str; 5] = ["authority", "year", "grade", "theme", "area"];
+pub(crate) const COUNTED_FACETS: [&str; 8] = [
+    "authority",
+    "year",
+    "grade",
+    "theme",
+    "area",
+    "kind",
+    "overall_grade",
+    "published_year",
+];
 
 impl Fields {
     fn from_schema(schema: &Schema) -> Result<Fields> {
@@ -98,6 +109,7 @@ impl Fields {
             area: get("area")?,
             kind: get("kind")?,
             overall_grade: get("overall_grade")?,
+            published_year: get("published_year")?,
             data: get("data")?,
         })
     }
@@ -141,6 +153,7 @@ pub(crate) fn build_schema() -> Schema {
         "area",
         "kind",
         "overall_grade",
+        "published_year",
     ] {
         b.add_text_field(name, facet.clone());
     }

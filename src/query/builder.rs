@@ -55,6 +55,7 @@ pub struct Query {
     pub(crate) areas: Vec<Area>,
     pub(crate) kinds: Vec<ReportKind>,
     pub(crate) overall_grades: Vec<Grade>,
+    pub(crate) published_years: Vec<RangeInclusive<u16>>,
     pub(crate) limit: usize,
     pub(crate) offset: usize,
     pub(crate) facets: bool,
@@ -80,6 +81,7 @@ impl Query {
             areas: Vec::new(),
             kinds: Vec::new(),
             overall_grades: Vec::new(),
+            published_years: Vec::new(),
             limit: 10,
             offset: 0,
             facets: true,
@@ -185,6 +187,26 @@ impl Query {
     /// Only paragraphs of reports with this overall grade. Repeat for several.
     pub fn overall_grade(&mut self, grade: Grade) -> &mut Query {
         self.overall_grades.push(grade);
+        self
+    }
+
+    /// Only paragraphs of reports published in this year (which can differ from the
+    /// inspection's year that [`Query::year`] filters on: an inspection in December 2022 may be
+    /// published in 2023). Repeat (or mix with [`Query::published_years`]) for several.
+    ///
+    /// ```
+    /// use ofsted_search::{Query, ReportKind};
+    /// let mut q = Query::new("care leavers");
+    /// q.kind(ReportKind::FocusedVisit).published_years(2021..=2023);
+    /// ```
+    pub fn published_year(&mut self, year: u16) -> &mut Query {
+        self.published_years.push(year..=year);
+        self
+    }
+
+    /// Only paragraphs of reports published in these years, inclusive (`2021..=2023`).
+    pub fn published_years(&mut self, years: RangeInclusive<u16>) -> &mut Query {
+        self.published_years.push(years);
         self
     }
 

@@ -203,16 +203,22 @@ fn filters(fields: Fields, q: &Query) -> Vec<Box<dyn TQuery>> {
         q.authorities.clone(),
         !q.authorities.is_empty(),
     );
-    let years: Vec<String> = q
-        .years
-        .iter()
-        .flat_map(|r| {
-            let from = (*r.start()).max(*YEAR_SPAN.start());
-            let to = (*r.end()).min(*YEAR_SPAN.end());
-            (from..=to).map(year_term)
-        })
-        .collect();
-    add(fields.year, years, !q.years.is_empty());
+    let year_terms = |ranges: &[std::ops::RangeInclusive<u16>]| -> Vec<String> {
+        ranges
+            .iter()
+            .flat_map(|r| {
+                let from = (*r.start()).max(*YEAR_SPAN.start());
+                let to = (*r.end()).min(*YEAR_SPAN.end());
+                (from..=to).map(year_term)
+            })
+            .collect()
+    };
+    add(fields.year, year_terms(&q.years), !q.years.is_empty());
+    add(
+        fields.published_year,
+        year_terms(&q.published_years),
+        !q.published_years.is_empty(),
+    );
     let names = |v: &[crate::Grade]| v.iter().map(|g| g.as_str().to_string()).collect();
     add(fields.grade, names(&q.grades), !q.grades.is_empty());
     add(fields.theme, q.themes.clone(), !q.themes.is_empty());
@@ -498,10 +504,25 @@ mod tests {
         out
     }
 
-    /// Facet counts computed by walking the paragraphs.
-    fn brute_counts<'a>(paragraphs: impl Iterator<Item = &'a Paragraph>) -> FacetCounts {
+    /// Facet counts computed by walking the paragraphs (and their reports, in `reports`).
+    fn brute_counts<'a>(
+        paragraphs: impl Iterator<Item = &'a Paragraph>,
+        reports: &[ParsedReport],
+    ) -> FacetCounts {
         let mut c = FacetCounts::default();
         for p in paragraphs {
+            let r = &reports
+                .iter()
+                .find(|r| r.report.report_id == p.report_id)
+                .expect("the paragraph's report")
+                .report;
+            *c.kind.entry(r.kind.to_string()).or_default() += 1;
+            if let Some(g) = r.overall_grade {
+                *c.overall_grade.entry(g.to_string()).or_default() += 1;
+            }
+            if let Some(y) = r.published_year {
+                *c.published_year.entry(y.to_string()).or_default() += 1;
+            }
             *c.authority.entry(p.authority.clone()).or_default() += 1;
             if let Some(y) = p.year {
                 *c.year.entry(y.to_string()).or_default() += 1;
@@ -538,10 +559,17 @@ mod tests {
             assert!(expected.len() > 1, "the fixture should match several");
             assert_eq!(results.total, expected.len() as u64, "{word}");
             assert_eq!(results.hits.len(), 1);
-            assert_eq!(results.facets, brute_counts(expected.into_iter()), "{word}");
+            assert_eq!(
+                results.facets,
+                brute_counts(expected.into_iter(), &reports),
+                "{word}"
+            );
         }
         let everything = index.search(&Query::all())?;
-        assert_eq!(everything.facets, brute_counts(all_paragraphs(&reports)));
+        assert_eq!(
+            everything.facets,
+            brute_counts(all_paragraphs(&reports), &reports)
+        );
         assert_eq!(everything.total, 180);
         Ok(())
     }
