@@ -23,7 +23,8 @@ use std::process::ExitCode;
 use ofsted_search::index::content_hash;
 use ofsted_search::ingest::{Batch, Ingester};
 use ofsted_search::{
-    Area, FacetCounts, Grade, IndexWriter, Operator, Query, ReportKind, SearchIndex, SearchResults,
+    Area, FacetCounts, Framework, Grade, IndexWriter, Operator, Query, ReportKind, SearchIndex,
+    SearchResults,
 };
 
 #[path = "support/progress_bar.rs"]
@@ -48,8 +49,9 @@ options:
   --grade G          only sections graded G: outstanding, good, requires_improvement,
                      inadequate, adequate (repeatable)
   --theme T          only paragraphs with theme id T (repeatable)
-  --kind K           only reports of kind K: inspection, focused_visit, monitoring_visit,
-                     news (repeatable)
+  --kind K           only reports of kind K: inspection, short_inspection, reinspection,
+                     lscb_review, focused_visit, monitoring_visit, news (repeatable)
+  --framework F      only reports of inspection framework F: sif, ilacs, lac (repeatable)
   --overall G        only reports whose overall grade is G (same values as --grade;
                      repeatable)
   --published Y|Y1..Y2  only reports published in this year or range (repeatable)
@@ -75,6 +77,7 @@ struct Options {
     themes: Vec<String>,
     areas: Vec<Area>,
     kinds: Vec<ReportKind>,
+    frameworks: Vec<Framework>,
     overall: Vec<Grade>,
     published: Vec<(u16, u16)>,
     similar: Option<String>,
@@ -173,6 +176,9 @@ fn run() -> Result<(), Failure> {
     for &kind in &options.kinds {
         query.kind(kind);
     }
+    for &framework in &options.frameworks {
+        query.framework(framework);
+    }
     for &grade in &options.overall {
         query.overall_grade(grade);
     }
@@ -222,6 +228,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Fai
         themes: Vec::new(),
         areas: Vec::new(),
         kinds: Vec::new(),
+        frameworks: Vec::new(),
         overall: Vec::new(),
         published: Vec::new(),
         similar: None,
@@ -271,6 +278,11 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Fai
                 value("--kind")?
                     .parse()
                     .map_err(|e| usage(format!("--kind: {e}")))?,
+            ),
+            "--framework" => o.frameworks.push(
+                value("--framework")?
+                    .parse()
+                    .map_err(|e| usage(format!("--framework: {e}")))?,
             ),
             "--overall" => o.overall.push(
                 value("--overall")?
@@ -498,6 +510,7 @@ fn print_facets(out: &mut String, facets: &FacetCounts) -> fmt::Result {
         "theme",
         "area",
         "kind",
+        "framework",
         "overall_grade",
         "published_year",
     ] {

@@ -100,6 +100,9 @@ fn brute_counts<'a>(
     for p in paragraphs {
         let r = &meta[&p.report_id];
         *c.kind.entry(r.kind.to_string()).or_default() += 1;
+        if let Some(f) = r.framework {
+            *c.framework.entry(f.to_string()).or_default() += 1;
+        }
         if let Some(g) = r.overall_grade {
             *c.overall_grade.entry(g.to_string()).or_default() += 1;
         }
@@ -171,6 +174,7 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
     let everything = index.search(&Query::all())?.facets;
     // The report-fact facets are filled, so their filter checks below are not vacuous.
     assert!(!everything.kind.is_empty() && !everything.overall_grade.is_empty());
+    assert!(!everything.framework.is_empty(), "{everything:?}");
     assert!(!everything.published_year.is_empty(), "{everything:?}");
     for text in ["", "children", "missing OR police"] {
         let unfiltered = search_all(&index, text)?;
@@ -223,6 +227,16 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
             q.kind(k);
             let meta = report_meta(&reports);
             checks.push((q, Box::new(move |p| meta[&p.report_id].kind == k)));
+        }
+        for framework in everything.framework.keys() {
+            let f: ofsted_search::Framework = framework.parse()?;
+            let mut q = Query::new(text);
+            q.framework(f);
+            let meta = report_meta(&reports);
+            checks.push((
+                q,
+                Box::new(move |p| meta[&p.report_id].framework == Some(f)),
+            ));
         }
         for grade in everything.overall_grade.keys() {
             let g: ofsted_search::Grade = grade.parse()?;

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 /// The version of the schema this build writes and reads. Bump it whenever a field, an
 /// analyzer or the stored document format changes, so old indexes are refused, not misread.
-pub(crate) const SCHEMA_VERSION: u32 = 4;
+pub(crate) const SCHEMA_VERSION: u32 = 5;
 
 /// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
 pub(crate) const META_FILE: &str = "ofsted-search.json";
@@ -29,6 +29,11 @@ pub(crate) const WORDS_ANALYZER: &str = "ofsted_en";
 
 /// The name under which the exact-form analyzer (lowercased, not stemmed) is registered.
 pub(crate) const EXACT_ANALYZER: &str = "ofsted_exact";
+
+/// `role` of paragraphs that report findings.
+pub(crate) const ROLE_FINDING: &str = "finding";
+/// `role` of paragraphs that describe the inspection (see [`crate::Paragraph::context`]).
+pub(crate) const ROLE_CONTEXT: &str = "context";
 
 /// `doc_type` of paragraph documents.
 pub(crate) const DOC_PARAGRAPH: &str = "paragraph";
@@ -70,19 +75,24 @@ pub(crate) struct Fields {
     pub overall_grade: Field,
     /// The report's publication year, four digits like `year`.
     pub published_year: Field,
+    /// The report's inspection framework.
+    pub framework: Field,
+    /// [`ROLE_FINDING`] or [`ROLE_CONTEXT`]: whether the paragraph reports findings.
+    pub role: Field,
     /// The stored JSON document: a [`Citation`](crate::query::Citation) for paragraphs, an
     /// [`IndexedReport`](super::IndexedReport) for report records.
     pub data: Field,
 }
 
 /// The facet fields, with the names counted by [`FacetCounts`](crate::query::FacetCounts).
-pub(crate) const COUNTED_FACETS: [&str; 8] = [
+pub(crate) const COUNTED_FACETS: [&str; 9] = [
     "authority",
     "year",
     "grade",
     "theme",
     "area",
     "kind",
+    "framework",
     "overall_grade",
     "published_year",
 ];
@@ -110,6 +120,8 @@ impl Fields {
             kind: get("kind")?,
             overall_grade: get("overall_grade")?,
             published_year: get("published_year")?,
+            framework: get("framework")?,
+            role: get("role")?,
             data: get("data")?,
         })
     }
@@ -154,6 +166,8 @@ pub(crate) fn build_schema() -> Schema {
         "kind",
         "overall_grade",
         "published_year",
+        "framework",
+        "role",
     ] {
         b.add_text_field(name, facet.clone());
     }

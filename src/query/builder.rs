@@ -2,7 +2,7 @@
 
 use std::ops::RangeInclusive;
 
-use crate::model::{Area, Grade, ReportKind};
+use crate::model::{Area, Framework, Grade, ReportKind};
 use crate::ranking::Ranking;
 
 /// How words typed side by side combine.
@@ -56,6 +56,8 @@ pub struct Query {
     pub(crate) kinds: Vec<ReportKind>,
     pub(crate) overall_grades: Vec<Grade>,
     pub(crate) published_years: Vec<RangeInclusive<u16>>,
+    pub(crate) frameworks: Vec<Framework>,
+    pub(crate) findings_only: bool,
     pub(crate) limit: usize,
     pub(crate) offset: usize,
     pub(crate) facets: bool,
@@ -82,6 +84,8 @@ impl Query {
             kinds: Vec::new(),
             overall_grades: Vec::new(),
             published_years: Vec::new(),
+            frameworks: Vec::new(),
+            findings_only: false,
             limit: 10,
             offset: 0,
             facets: true,
@@ -207,6 +211,20 @@ impl Query {
     /// Only paragraphs of reports published in these years, inclusive (`2021..=2023`).
     pub fn published_years(&mut self, years: RangeInclusive<u16>) -> &mut Query {
         self.published_years.push(years);
+        self
+    }
+
+    /// Only paragraphs of reports that follow this inspection framework. Repeat for several.
+    pub fn framework(&mut self, framework: Framework) -> &mut Query {
+        self.frameworks.push(framework);
+        self
+    }
+
+    /// Leave out blocks that describe the inspection rather than report findings (the
+    /// local-area facts, the inspection team; see [`Paragraph::context`](crate::Paragraph::context)).
+    /// By default, this is disabled: every paragraph can match.
+    pub fn findings_only(&mut self, yes: bool) -> &mut Query {
+        self.findings_only = yes;
         self
     }
 

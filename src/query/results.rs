@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Area, Grade, Paragraph, ReportKind};
+use crate::model::{Area, Framework, Grade, Paragraph, ReportKind};
 
 /// The answer to a [`Query`](super::Query).
 ///
@@ -44,6 +44,9 @@ pub struct Hit {
     pub year: Option<u16>,
     /// The printed paragraph number, when the source kept it.
     pub number: Option<u32>,
+    /// The page of the published report the paragraph starts on, when the source has pages.
+    #[serde(default)]
+    pub page: Option<u32>,
     /// The heading of the paragraph's section.
     pub section: String,
     /// The judgement area of that section.
@@ -70,6 +73,7 @@ impl Hit {
             authority: p.authority,
             year: p.year,
             number: p.number,
+            page: p.page,
             section: p.section,
             area: p.area,
             grade: p.grade,
@@ -92,6 +96,9 @@ pub struct Citation {
     pub paragraph: Paragraph,
     /// The kind of report it comes from.
     pub kind: ReportKind,
+    /// That report's inspection framework, when known.
+    #[serde(default)]
+    pub framework: Option<Framework>,
     /// That report's overall grade.
     pub overall_grade: Option<Grade>,
 }
@@ -121,6 +128,8 @@ pub struct FacetCounts {
     pub area: BTreeMap<String, u64>,
     /// Per report kind (`inspection`, `focused_visit`, ...).
     pub kind: BTreeMap<String, u64>,
+    /// Per inspection framework of the paragraph's report (`sif`, `ilacs`, `lac`).
+    pub framework: BTreeMap<String, u64>,
     /// Per overall grade of the paragraph's report (beside `grade`, its section's grade).
     pub overall_grade: BTreeMap<String, u64>,
     /// Per publication year of the paragraph's report (`"2015"`; `year` is the inspection's).
@@ -129,7 +138,8 @@ pub struct FacetCounts {
 
 impl FacetCounts {
     /// The counts of one facet (`"authority"`, `"year"`, `"grade"`, `"theme"`, `"area"`,
-    /// `"kind"`, `"overall_grade"` or `"published_year"`), or `None` for another name.
+    /// `"kind"`, `"framework"`, `"overall_grade"` or `"published_year"`), or `None` for another
+    /// name.
     pub fn facet(&self, name: &str) -> Option<&BTreeMap<String, u64>> {
         match name {
             "authority" => Some(&self.authority),
@@ -138,6 +148,7 @@ impl FacetCounts {
             "theme" => Some(&self.theme),
             "area" => Some(&self.area),
             "kind" => Some(&self.kind),
+            "framework" => Some(&self.framework),
             "overall_grade" => Some(&self.overall_grade),
             "published_year" => Some(&self.published_year),
             _ => None,
@@ -152,6 +163,7 @@ impl FacetCounts {
             "theme" => Some(&mut self.theme),
             "area" => Some(&mut self.area),
             "kind" => Some(&mut self.kind),
+            "framework" => Some(&mut self.framework),
             "overall_grade" => Some(&mut self.overall_grade),
             "published_year" => Some(&mut self.published_year),
             _ => None,

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use ofsted_search::{Grade, ReportKind};
+use ofsted_search::{Framework, Grade, ReportKind};
 use rusqlite::{params, Connection};
 use serde::Deserialize;
 
@@ -48,6 +48,7 @@ struct RawQuery {
 struct RawFilter {
     authority: Option<String>,
     year: Option<u16>,
+    published: Option<u16>,
     kind: Option<String>,
     framework: Option<String>,
     overall: Option<String>,
@@ -165,6 +166,7 @@ pub fn load(root: &Path, corpus: &Corpus) -> Result<ArchiveSet, Error> {
         let raw = q.filter.clone().unwrap_or_default();
         let mut filter = Filter {
             year: raw.year,
+            published: raw.published,
             ..Filter::default()
         };
         let mut unsupported = None;
@@ -181,9 +183,10 @@ pub fn load(root: &Path, corpus: &Corpus) -> Result<ArchiveSet, Error> {
             }
         }
         if let Some(f) = &raw.framework {
-            unsupported = Some(format!(
-                "framework '{f}': this build has no framework filter"
-            ));
+            match f.parse::<Framework>() {
+                Ok(f) => filter.framework = Some(f),
+                Err(e) => unsupported = Some(format!("framework: {e}")),
+            }
         }
         if let Some(a) = &raw.authority {
             match authorities_named(corpus, a).as_slice() {

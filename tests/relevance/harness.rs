@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ofsted_search::ingest::{Ingester, ParsedReport};
-use ofsted_search::{Area, Grade, Paragraph, Query, Report, ReportKind, SearchIndex};
+use ofsted_search::{Area, Framework, Grade, Paragraph, Query, Report, ReportKind, SearchIndex};
 use serde::Deserialize;
 
 use super::metrics::{Grades, Scores};
@@ -75,6 +75,10 @@ pub struct Filter {
     pub kind: Option<ReportKind>,
     /// The report's overall grade.
     pub overall: Option<Grade>,
+    /// The report's inspection framework.
+    pub framework: Option<Framework>,
+    /// The report's publication year.
+    pub published: Option<u16>,
 }
 
 impl Filter {
@@ -93,6 +97,12 @@ impl Filter {
             && self
                 .overall
                 .is_none_or(|g| report.is_some_and(|r| r.overall_grade == Some(g)))
+            && self
+                .framework
+                .is_none_or(|f| report.is_some_and(|r| r.framework == Some(f)))
+            && self
+                .published
+                .is_none_or(|y| report.is_some_and(|r| r.published_year == Some(y)))
     }
 
     /// Whether no filter is set.
@@ -541,6 +551,12 @@ impl CrateSystem {
         }
         if let Some(g) = q.filter.overall {
             query.overall_grade(g);
+        }
+        if let Some(f) = q.filter.framework {
+            query.framework(f);
+        }
+        if let Some(y) = q.filter.published {
+            query.published_year(y);
         }
         configure(&mut query);
         let results = self.index.search(&query)?;
