@@ -322,6 +322,18 @@ fn archive_steps() -> Vec<Setup> {
                 q.operator(Operator::Any);
             }),
         ),
+        (
+            "default, findings only (context blocks left out)",
+            Box::new(|q: &mut Query| {
+                q.findings_only(true);
+            }),
+        ),
+        (
+            "default, at most 2 paragraphs per report",
+            Box::new(|q: &mut Query| {
+                q.per_report(2);
+            }),
+        ),
     ]
 }
 
@@ -394,6 +406,42 @@ fn run_archive(root: &Path, per_query: bool) -> Result<(), harness::Error> {
         println!(
             "| {name} | {:.3} | {:.3} | {:.3} | {:.3} | {worst} |",
             to.ndcg10, so.ndcg10, so.mrr10, so.recall20
+        );
+    }
+
+    // The per-report cap on the questions asked across reports.
+    println!(
+        "\n| which_councils, default ranking | tune nDCG@10 | test nDCG@10 | tune reports in top 10 | test reports in top 10 |"
+    );
+    println!("|---|---|---|---|---|");
+    for cap in [0usize, 1, 2, 3] {
+        let setup = move |q: &mut Query| {
+            q.per_report(cap);
+        };
+        let mut row = Vec::new();
+        let mut spread = Vec::new();
+        for half in [&tune, &test] {
+            let across: Vec<harness::EvalQuery> = half
+                .iter()
+                .filter(|q| q.kind == "which_councils")
+                .cloned()
+                .collect();
+            let system: System<'_> = Box::new(|q| crate_index.search(q, &setup));
+            row.push(Run::of("cap", &system, &across)?.overall().ndcg10);
+            let rankings = across
+                .iter()
+                .map(|q| crate_index.search(q, &setup))
+                .collect::<Result<Vec<_>, _>>()?;
+            spread.push(archive::mean_reports_in_top(&rankings, &corpus, 10));
+        }
+        let name = if cap == 0 {
+            "no cap (default)".to_string()
+        } else {
+            format!("per_report({cap})")
+        };
+        println!(
+            "| {name} | {:.3} | {:.3} | {:.1} | {:.1} |",
+            row[0], row[1], spread[0], spread[1]
         );
     }
 

@@ -423,3 +423,45 @@ fn similar_paragraphs_skip_the_source_authority() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn per_report_keeps_rank_order_and_caps_each_report() -> TestResult {
+    let reports = corpus();
+    let index = build(&reports)?;
+    let meta: BTreeMap<String, String> = paragraphs(&reports)
+        .map(|p| (p.id.clone(), p.report_id.clone()))
+        .collect();
+    for text in ["children", "missing OR police", "care leavers"] {
+        let mut full = Query::new(text);
+        full.limit(100_000);
+        let full = index.search(&full)?;
+        for cap in [1, 2, 3] {
+            // Brute force: walk the uncapped ranking, keep the first `cap` of each report.
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            let expected: Vec<&str> = full
+                .hits
+                .iter()
+                .filter(|h| {
+                    let n = seen.entry(meta[&h.id].as_str()).or_insert(0);
+                    *n += 1;
+                    *n <= cap
+                })
+                .map(|h| h.id.as_str())
+                .collect();
+            for (offset, limit) in [(0, 10), (3, 4), (0, 1000)] {
+                let mut q = Query::new(text);
+                q.per_report(cap).offset(offset).limit(limit);
+                let got = index.search(&q)?;
+                let ids: Vec<&str> = got.hits.iter().map(|h| h.id.as_str()).collect();
+                let want: Vec<&str> = expected.iter().skip(offset).take(limit).copied().collect();
+                assert_eq!(
+                    ids, want,
+                    "{text:?} cap {cap} offset {offset} limit {limit}"
+                );
+                assert_eq!(got.total, full.total, "the total is not capped");
+                assert_eq!(got.facets, full.facets, "nor are the facets");
+            }
+        }
+    }
+    Ok(())
+}

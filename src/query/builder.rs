@@ -58,6 +58,7 @@ pub struct Query {
     pub(crate) published_years: Vec<RangeInclusive<u16>>,
     pub(crate) frameworks: Vec<Framework>,
     pub(crate) findings_only: bool,
+    pub(crate) per_report: usize,
     pub(crate) limit: usize,
     pub(crate) offset: usize,
     pub(crate) facets: bool,
@@ -86,6 +87,7 @@ impl Query {
             published_years: Vec::new(),
             frameworks: Vec::new(),
             findings_only: false,
+            per_report: 0,
             limit: 10,
             offset: 0,
             facets: true,
@@ -225,6 +227,23 @@ impl Query {
     /// By default, this is disabled: every paragraph can match.
     pub fn findings_only(&mut self, yes: bool) -> &mut Query {
         self.findings_only = yes;
+        self
+    }
+
+    /// Show at most `k` paragraphs of any one report, so that a question asked across
+    /// reports ("which councils use unregistered children's homes?") shows the spread of
+    /// reports instead of one report's paragraphs filling the page. Hits keep their rank
+    /// order; a report's paragraphs beyond its first `k` are skipped, and paging counts the
+    /// hits that are shown. [`SearchResults::total`](crate::SearchResults::total) and the
+    /// facet counts still cover every matching paragraph. By default, 0: no cap.
+    ///
+    /// ```
+    /// use ofsted_search::Query;
+    /// let mut q = Query::new("which councils use unregistered children's homes?");
+    /// q.per_report(1).limit(10);
+    /// ```
+    pub fn per_report(&mut self, k: usize) -> &mut Query {
+        self.per_report = k;
         self
     }
 

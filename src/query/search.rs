@@ -98,7 +98,8 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     // a limit of 0, so a "counts only" query skips it.
     let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let limit = q.limit.min(docs.saturating_sub(q.offset));
-    let top = (limit > 0).then(|| {
+    // With a per-report cap the hits are chosen afterwards, from a wider window.
+    let top = (limit > 0 && q.per_report == 0).then(|| {
         TopDocs::with_limit(limit)
             .and_offset(q.offset)
             .order_by_score()
@@ -113,10 +114,18 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         None => FacetCounts::default(),
     };
 
+    let ranked = if q.per_report > 0 {
+        capped(index, &searcher, &query, q, total)?
+    } else {
+        let mut ranked = Vec::new();
+        for (score, addr) in top.unwrap_or_default() {
+            ranked.push((score, index.citation_at(&searcher, addr)?));
+        }
+        ranked
+    };
     let snippets = compiler.snippet_generator(&searcher, q.snippet_chars, place)?;
     let mut hits = Vec::new();
-    for (score, addr) in top.unwrap_or_default() {
-        let citation = index.citation_at(&searcher, addr)?;
+    for (score, citation) in ranked {
         let snippet = snippet(&snippets, &citation.paragraph.text, q);
         hits.push(Hit::new(citation, score, snippet));
     }
@@ -125,6 +134,47 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         hits,
         facets,
     })
+}
+
+/// The page of hits under [`Query::per_report`]: the ranking walked in order, keeping at
+/// most `per_report` paragraphs of each report, from a window of the top hits that widens
+/// until it holds the page or covers every match.
+fn capped(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    query: &BooleanQuery,
+    q: &Query,
+    total: usize,
+) -> Result<Vec<(f32, crate::query::Citation)>> {
+    let need = q.offset.saturating_add(q.limit).min(total);
+    if need == 0 {
+        return Ok(Vec::new());
+    }
+    let mut window = need.saturating_mul(4).min(total);
+    loop {
+        let top = searcher
+            .search(query, &TopDocs::with_limit(window).order_by_score())
+            .map_err(|e| index.place().error(e))?;
+        let mut shown: std::collections::HashMap<String, usize> = Default::default();
+        let mut kept = Vec::with_capacity(need);
+        for (score, addr) in top {
+            let citation = index.citation_at(searcher, addr)?;
+            let n = shown
+                .entry(citation.paragraph.report_id.clone())
+                .or_insert(0);
+            if *n < q.per_report {
+                *n += 1;
+                kept.push((score, citation));
+                if kept.len() == need {
+                    break;
+                }
+            }
+        }
+        if kept.len() == need || window >= total {
+            return Ok(kept.into_iter().skip(q.offset).collect());
+        }
+        window = window.saturating_mul(2).min(total);
+    }
 }
 
 /// Ranking: under [`Operator::All`], when fewer paragraphs than the ranking's fallback
