@@ -84,11 +84,16 @@ fn queries() -> Vec<(&'static str, Predicate)> {
     ]
 }
 
-/// Each report's metadata by report id, for the facets and filters that are report facts.
+/// The metadata of the report each paragraph was indexed with, by paragraph id, for the
+/// facets and filters that are report facts.
 fn report_meta(reports: &[ParsedReport]) -> BTreeMap<String, Report> {
     reports
         .iter()
-        .map(|r| (r.report.report_id.clone(), r.report.clone()))
+        .flat_map(|r| {
+            r.paragraphs
+                .iter()
+                .map(move |p| (p.id.clone(), r.report.clone()))
+        })
         .collect()
 }
 
@@ -98,7 +103,7 @@ fn brute_counts<'a>(
 ) -> FacetCounts {
     let mut c = FacetCounts::default();
     for p in paragraphs {
-        let r = &meta[&p.report_id];
+        let r = &meta[&p.id];
         *c.kind.entry(r.kind.to_string()).or_default() += 1;
         if let Some(f) = r.framework {
             *c.framework.entry(f.to_string()).or_default() += 1;
@@ -226,27 +231,21 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
             let mut q = Query::new(text);
             q.kind(k);
             let meta = report_meta(&reports);
-            checks.push((q, Box::new(move |p| meta[&p.report_id].kind == k)));
+            checks.push((q, Box::new(move |p| meta[&p.id].kind == k)));
         }
         for framework in everything.framework.keys() {
             let f: ofsted_search::Framework = framework.parse()?;
             let mut q = Query::new(text);
             q.framework(f);
             let meta = report_meta(&reports);
-            checks.push((
-                q,
-                Box::new(move |p| meta[&p.report_id].framework == Some(f)),
-            ));
+            checks.push((q, Box::new(move |p| meta[&p.id].framework == Some(f))));
         }
         for grade in everything.overall_grade.keys() {
             let g: ofsted_search::Grade = grade.parse()?;
             let mut q = Query::new(text);
             q.overall_grade(g);
             let meta = report_meta(&reports);
-            checks.push((
-                q,
-                Box::new(move |p| meta[&p.report_id].overall_grade == Some(g)),
-            ));
+            checks.push((q, Box::new(move |p| meta[&p.id].overall_grade == Some(g))));
         }
         for year in everything.published_year.keys() {
             let y: u16 = year.parse()?;
@@ -256,7 +255,7 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
             checks.push((
                 q,
                 Box::new(move |p| {
-                    meta[&p.report_id]
+                    meta[&p.id]
                         .published_year
                         .is_some_and(|py| (y..=y + 1).contains(&py))
                 }),
@@ -275,7 +274,7 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
             checks.push((
                 q,
                 Box::new(move |p| {
-                    let r = &meta[&p.report_id];
+                    let r = &meta[&p.id];
                     r.kind == k
                         && p.grade == Some(g)
                         && r.published_year.is_some_and(|y| y == 2014 || y == 2017)
@@ -462,6 +461,69 @@ fn per_report_keeps_rank_order_and_caps_each_report() -> TestResult {
                 assert_eq!(got.facets, full.facets, "nor are the facets");
             }
         }
+    }
+    Ok(())
+}
+
+/// The README's query, with the fallback threshold set just above the number of paragraphs
+/// that have every word (so that it falls back to any word whatever the corpus holds): the
+/// scores users see are the BM25 scores of the words each paragraph matches (exactly what the
+/// same paragraph scores when any word is asked for), with no constant added to the paragraphs
+/// that match every word, and those paragraphs still come first.
+#[test]
+fn fallback_scores_are_bm25_scores_and_all_word_matches_come_first() -> TestResult {
+    use ofsted_search::{Operator, Ranking};
+    let readme_query = "missing children return home interviews";
+    let index = build(&corpus())?;
+    let key = |h: &ofsted_search::Hit| (h.id.clone(), h.text.clone());
+
+    // The paragraphs with every word (same vocabulary and boosts, fallback off).
+    let mut strict = Ranking::default();
+    strict.fallback_below(0);
+    let mut q = Query::new(readme_query);
+    q.limit(100_000).ranking(strict);
+    let all: BTreeSet<_> = index.search(&q)?.hits.iter().map(key).collect();
+
+    let mut widen = Ranking::default();
+    widen.fallback_below(all.len() + 1);
+    let mut q = Query::new(readme_query);
+    q.limit(100_000).ranking(widen);
+    let widened = index.search(&q)?;
+    // Not vacuous: the fallback did widen this query.
+    assert!(!all.is_empty(), "no paragraph has every word");
+    assert!(
+        widened.total as usize > all.len(),
+        "the fallback did not widen: {} paragraphs with every word, {} in all",
+        all.len(),
+        widened.total
+    );
+
+    // All-word matches first, then the rest; each part best first.
+    let (first, rest) = widened.hits.split_at(all.len());
+    assert_eq!(first.iter().map(key).collect::<BTreeSet<_>>(), all);
+    for part in [first, rest] {
+        for pair in part.windows(2) {
+            assert!(pair[0].score >= pair[1].score, "{pair:?}");
+        }
+    }
+
+    // Every visible score is the paragraph's any-word BM25 score.
+    let mut q = Query::new(readme_query);
+    q.limit(100_000).operator(Operator::Any);
+    let any: BTreeMap<_, f32> = index
+        .search(&q)?
+        .hits
+        .iter()
+        .map(|h| (key(h), h.score))
+        .collect();
+    for hit in &widened.hits {
+        let expected = any[&key(hit)];
+        assert!(
+            hit.score > 0.0 && (hit.score - expected).abs() <= 1e-4 * expected,
+            "{}: score {} shown, BM25 {expected}",
+            hit.id,
+            hit.score
+        );
     }
     Ok(())
 }

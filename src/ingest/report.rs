@@ -728,6 +728,54 @@ mod tests {
     }
 
     #[test]
+    fn curly_apostrophes_in_titles_and_wrapped_visit_dates() {
+        // Once a panic: the authority was sliced by offsets of a text with shorter apostrophes.
+        let (v, _) = parse(
+            "Dear Ms Smith\nFocused visit to Durham’s children’s services\n\
+             This letter summarises the findings of the focused visit to Durham’s children’s services\n\
+             on 23 and 24 June 2021. Her Majesty’s Inspectors for this visit were A and B.\n",
+        );
+        assert_eq!(v.kind, ReportKind::FocusedVisit);
+        assert_eq!(v.authority, "Durham County Council");
+        assert_eq!(v.inspection_end, Some(d("2021-06-24")));
+        assert_eq!(v.year, Some(2021));
+        assert_eq!(
+            v.report_id,
+            "durham-county-council/2021-06-24-focused-visit"
+        );
+    }
+
+    #[test]
+    fn wrapped_names_and_statements_on_sif_and_ilacs_covers() {
+        let (r, _) = parse(
+            "City of Bradford Metropolitan District\nCouncil\n\
+             Inspection of services for children in need of help and\nprotection, children looked after and care leavers\n\
+             Inspection date: 18 Feb 2014 – 12 March 2014\n\
+             The overall judgement is that children’s services require\nimprovement\n",
+        );
+        assert_eq!(
+            r.authority,
+            "City of Bradford Metropolitan District Council"
+        );
+        assert_eq!(
+            (r.kind, r.framework),
+            (ReportKind::Inspection, Some(Framework::Sif))
+        );
+        assert_eq!(r.overall_grade, Some(Grade::RequiresImprovement));
+        let (r, _) = parse(
+            "Inspection of Thurrock local authority\nchildren’s services\n\
+             Inspection dates: 16 to 20 September 2024\nJudgement\nGrade\n\
+             Overall effectiveness\nOutstanding\n",
+        );
+        assert_eq!(r.authority, "Thurrock Council");
+        assert_eq!(
+            (r.kind, r.framework),
+            (ReportKind::ShortInspection, Some(Framework::Ilacs))
+        );
+        assert_eq!(r.overall_grade, Some(Grade::Outstanding));
+    }
+
+    #[test]
     fn slugs() {
         assert_eq!(slug("Sheffield City Council"), "sheffield-city-council");
         assert_eq!(slug("Brighton & Hove"), "brighton-hove");

@@ -56,6 +56,8 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     };
 
     let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+    // Set when the fallback widened the text: these paragraphs rank first.
+    let mut all_spans = None;
     if let Some(id) = &q.similar_to {
         let source = index.paragraph(id)?;
         let similar = compiler.similar(&searcher, &source.paragraph.text, place)?;
@@ -72,7 +74,8 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         match parsed.and_then(|node| compiler.compile(&node, true)) {
             Some(text) => {
                 // Ranking: the all-words fallback (src/ranking.rs).
-                let text = widen(&searcher, &mut compiler, q, text, place)?;
+                let (text, all) = widen(&searcher, &mut compiler, q, text, place)?;
+                all_spans = all;
                 clauses.push((TOccur::Must, text))
             }
             None if q.text.trim().is_empty() => {
@@ -98,34 +101,76 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     // a limit of 0, so a "counts only" query skips it.
     let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let limit = q.limit.min(docs.saturating_sub(q.offset));
-    // With a per-report cap the hits are chosen afterwards, from a wider window.
-    let top = (limit > 0 && q.per_report == 0).then(|| {
-        TopDocs::with_limit(limit)
-            .and_offset(q.offset)
-            .order_by_score()
-    });
     let facets = q.facets.then_some(FacetCollector);
-    let (top, total, facets) = searcher
-        .search(&query, &(top, Count, facets))
-        .map_err(|e| place.error(e))?;
+    // The top `n` hits after `offset` in rank order, with the total and the facet counts.
+    let ranked = |n: usize, offset: usize, facets: Option<FacetCollector>| {
+        match all_spans.clone() {
+            None => {
+                let top =
+                    (n > 0).then(|| TopDocs::with_limit(n).and_offset(offset).order_by_score());
+                searcher.search(&query, &(top, Count, facets))
+            }
+            Some(first) => {
+                // All-span matches first, each hit keeping its own score (src/ranking.rs).
+                let top = (n > 0).then(|| first.top_docs(n, offset));
+                searcher
+                    .search(&query, &(top, Count, facets))
+                    .map(|(top, total, facets)| {
+                        let top: Option<Vec<(f32, tantivy::DocAddress)>> = top.map(|hits| {
+                            hits.into_iter()
+                                .map(|((_, score), addr)| (score, addr))
+                                .collect()
+                        });
+                        (top, total, facets)
+                    })
+            }
+        }
+        .map_err(|e| place.error(e))
+    };
+    // With a per-report cap (Query::per_report) the page is chosen afterwards from a window
+    // of the top hits, widened until it holds the page or covers every match.
+    let (top, total, facets) = if q.per_report > 0 {
+        let (_, total, facets) = ranked(0, 0, facets)?;
+        let need = q.offset.saturating_add(q.limit).min(total);
+        let mut window = need.saturating_mul(4).min(total);
+        let mut page = Vec::new();
+        while need > 0 {
+            let (top, _, _) = ranked(window, 0, None)?;
+            let mut shown: std::collections::HashMap<String, usize> = Default::default();
+            let mut kept = Vec::with_capacity(need);
+            for (score, addr) in top.unwrap_or_default() {
+                let citation = index.citation_at(&searcher, addr)?;
+                let n = shown
+                    .entry(citation.paragraph.report_id.clone())
+                    .or_insert(0);
+                if *n < q.per_report {
+                    *n += 1;
+                    kept.push((score, addr));
+                    if kept.len() == need {
+                        break;
+                    }
+                }
+            }
+            if kept.len() == need || window >= total {
+                page = kept.into_iter().skip(q.offset).collect();
+                break;
+            }
+            window = window.saturating_mul(2).min(total);
+        }
+        (Some(page), total, facets)
+    } else {
+        ranked(limit, q.offset, facets)?
+    };
     let facets = match facets {
         Some(Ok(counts)) => counts,
         Some(Err(message)) => return Err(place.message(message)),
         None => FacetCounts::default(),
     };
 
-    let ranked = if q.per_report > 0 {
-        capped(index, &searcher, &query, q, total)?
-    } else {
-        let mut ranked = Vec::new();
-        for (score, addr) in top.unwrap_or_default() {
-            ranked.push((score, index.citation_at(&searcher, addr)?));
-        }
-        ranked
-    };
     let snippets = compiler.snippet_generator(&searcher, q.snippet_chars, place)?;
     let mut hits = Vec::new();
-    for (score, citation) in ranked {
+    for (score, addr) in top.unwrap_or_default() {
+        let citation = index.citation_at(&searcher, addr)?;
         let snippet = snippet(&snippets, &citation.paragraph.text, q);
         hits.push(Hit::new(citation, score, snippet));
     }
@@ -136,77 +181,41 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     })
 }
 
-/// The page of hits under [`Query::per_report`]: the ranking walked in order, keeping at
-/// most `per_report` paragraphs of each report, from a window of the top hits that widens
-/// until it holds the page or covers every match.
-fn capped(
-    index: &SearchIndex,
-    searcher: &Searcher,
-    query: &BooleanQuery,
-    q: &Query,
-    total: usize,
-) -> Result<Vec<(f32, crate::query::Citation)>> {
-    let need = q.offset.saturating_add(q.limit).min(total);
-    if need == 0 {
-        return Ok(Vec::new());
-    }
-    let mut window = need.saturating_mul(4).min(total);
-    loop {
-        let top = searcher
-            .search(query, &TopDocs::with_limit(window).order_by_score())
-            .map_err(|e| index.place().error(e))?;
-        let mut shown: std::collections::HashMap<String, usize> = Default::default();
-        let mut kept = Vec::with_capacity(need);
-        for (score, addr) in top {
-            let citation = index.citation_at(searcher, addr)?;
-            let n = shown
-                .entry(citation.paragraph.report_id.clone())
-                .or_insert(0);
-            if *n < q.per_report {
-                *n += 1;
-                kept.push((score, citation));
-                if kept.len() == need {
-                    break;
-                }
-            }
-        }
-        if kept.len() == need || window >= total {
-            return Ok(kept.into_iter().skip(q.offset).collect());
-        }
-        window = window.saturating_mul(2).min(total);
-    }
-}
-
 /// Ranking: under [`Operator::All`], when fewer paragraphs than the ranking's fallback
-/// threshold match every span (within the filters), matches any span instead, keeping the
-/// all-span matches on top (see [`ranking::fallback`]).
+/// threshold match every span (within the filters), matches any span instead, and returns
+/// the paragraphs that match every span, which rank first (see [`ranking::AllSpans`]).
 fn widen(
     searcher: &Searcher,
     compiler: &mut Compiler,
     q: &Query,
     all: Box<dyn TQuery>,
     place: &crate::index::IndexPlace,
-) -> Result<Box<dyn TQuery>> {
+) -> Result<(Box<dyn TQuery>, Option<ranking::AllSpans>)> {
     let threshold = q.ranking.fallback_threshold();
     if q.operator != Operator::All || threshold == 0 {
-        return Ok(all);
+        return Ok((all, None));
     }
     let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = vec![(TOccur::Must, all.box_clone())];
     for filter in filters(compiler.fields, q) {
         clauses.push((TOccur::Must, filter));
     }
+    let all_filtered = BooleanQuery::new(clauses);
     let found = searcher
-        .search(&BooleanQuery::new(clauses), &Count)
+        .search(&all_filtered, &Count)
         .map_err(|e| place.error(e))?;
     if found >= threshold {
-        return Ok(all);
+        return Ok((all, None));
     }
     let any = parser::parse(&q.text, Operator::Any, q.lenient)?
         .map(|node| ranking::rewrite(node, &q.ranking))
         .and_then(|node| compiler.compile(&node, true));
     Ok(match any {
-        Some(any) => ranking::fallback(all, any),
-        None => all,
+        Some(any) => {
+            let first =
+                ranking::AllSpans::find(searcher, &all_filtered).map_err(|e| place.error(e))?;
+            (any, Some(first))
+        }
+        None => (all, None),
     })
 }
 
