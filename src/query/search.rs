@@ -134,7 +134,7 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         let need = q.offset.saturating_add(q.limit).min(total);
         let mut window = need.saturating_mul(4).min(total);
         let mut page = Vec::new();
-        while need > 0 {
+        while need > 0 && page.is_empty() {
             let (top, _, _) = ranked(window, 0, None)?;
             let mut shown: std::collections::HashMap<String, usize> = Default::default();
             let mut kept = Vec::with_capacity(need);
