@@ -23,7 +23,8 @@ use std::process::ExitCode;
 use ofsted_search::index::content_hash;
 use ofsted_search::ingest::{Batch, Ingester};
 use ofsted_search::{
-    Area, FacetCounts, Grade, IndexWriter, Operator, Query, SearchIndex, SearchResults,
+    Area, FacetCounts, Framework, Grade, IndexWriter, Operator, Query, ReportKind, SearchIndex,
+    SearchResults,
 };
 
 #[path = "support/progress_bar.rs"]
@@ -48,6 +49,12 @@ options:
   --grade G          only sections graded G: outstanding, good, requires_improvement,
                      inadequate, adequate (repeatable)
   --theme T          only paragraphs with theme id T (repeatable)
+  --kind K           only reports of kind K: inspection, short_inspection, reinspection,
+                     lscb_review, focused_visit, monitoring_visit, news (repeatable)
+  --framework F      only reports of inspection framework F: sif, ilacs, lac (repeatable)
+  --overall G        only reports whose overall grade is G (same values as --grade;
+                     repeatable)
+  --published Y|Y1..Y2  only reports published in this year or range (repeatable)
   --area A           only sections of judgement area A: help_and_protection, looked_after,
                      adoption, care_leavers, leadership, lscb (repeatable)
   --similar ID       paragraphs like paragraph ID, from other authorities
@@ -69,6 +76,10 @@ struct Options {
     grades: Vec<Grade>,
     themes: Vec<String>,
     areas: Vec<Area>,
+    kinds: Vec<ReportKind>,
+    frameworks: Vec<Framework>,
+    overall: Vec<Grade>,
+    published: Vec<(u16, u16)>,
     similar: Option<String>,
     any: bool,
     lenient: bool,
@@ -162,6 +173,18 @@ fn run() -> Result<(), Failure> {
     for &area in &options.areas {
         query.area(area);
     }
+    for &kind in &options.kinds {
+        query.kind(kind);
+    }
+    for &framework in &options.frameworks {
+        query.framework(framework);
+    }
+    for &grade in &options.overall {
+        query.overall_grade(grade);
+    }
+    for &(from, to) in &options.published {
+        query.published_years(from..=to);
+    }
 
     let results = index.search(&query)?;
     let mut out = String::new();
@@ -204,6 +227,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Fai
         grades: Vec::new(),
         themes: Vec::new(),
         areas: Vec::new(),
+        kinds: Vec::new(),
+        frameworks: Vec::new(),
+        overall: Vec::new(),
+        published: Vec::new(),
         similar: None,
         any: false,
         lenient: false,
@@ -235,7 +262,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Fai
             "--limit" => o.limit = number("--limit", &value("--limit")?)?,
             "--offset" => o.offset = number("--offset", &value("--offset")?)?,
             "--authority" => o.authorities.push(value("--authority")?),
-            "--year" => o.years.push(years(&value("--year")?)?),
+            "--year" => o.years.push(years("--year", &value("--year")?)?),
             "--grade" => o.grades.push(
                 value("--grade")?
                     .parse()
@@ -247,6 +274,24 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Fai
                     .parse()
                     .map_err(|e| usage(format!("--area: {e}")))?,
             ),
+            "--kind" => o.kinds.push(
+                value("--kind")?
+                    .parse()
+                    .map_err(|e| usage(format!("--kind: {e}")))?,
+            ),
+            "--framework" => o.frameworks.push(
+                value("--framework")?
+                    .parse()
+                    .map_err(|e| usage(format!("--framework: {e}")))?,
+            ),
+            "--overall" => o.overall.push(
+                value("--overall")?
+                    .parse()
+                    .map_err(|e| usage(format!("--overall: {e}")))?,
+            ),
+            "--published" => o
+                .published
+                .push(years("--published", &value("--published")?)?),
             "--similar" => o.similar = Some(value("--similar")?),
             "--" => o.words.extend(args.by_ref()),
             flag if flag.starts_with("--") => {
@@ -264,10 +309,10 @@ fn number(name: &str, text: &str) -> Result<usize, Failure> {
 }
 
 /// `2014` or `2014..2016` (also `2014..=2016`), inclusive.
-fn years(text: &str) -> Result<(u16, u16), Failure> {
+fn years(flag: &str, text: &str) -> Result<(u16, u16), Failure> {
     let bad = || {
         Failure::Usage(format!(
-            "--year: '{text}' is not a year (2014) or a range of years (2014..2016)"
+            "{flag}: '{text}' is not a year (2014) or a range of years (2014..2016)"
         ))
     };
     let year = |s: &str| s.trim().parse::<u16>().map_err(|_| bad());
@@ -459,7 +504,17 @@ fn print_text(out: &mut String, results: &SearchResults, options: &Options) -> f
 
 fn print_facets(out: &mut String, facets: &FacetCounts) -> fmt::Result {
     writeln!(out, "Matching paragraphs per facet:")?;
-    for name in ["authority", "year", "grade", "theme", "area"] {
+    for name in [
+        "authority",
+        "year",
+        "grade",
+        "theme",
+        "area",
+        "kind",
+        "framework",
+        "overall_grade",
+        "published_year",
+    ] {
         let Some(counts) = facets.facet(name) else {
             continue;
         };
@@ -472,7 +527,7 @@ fn print_facets(out: &mut String, facets: &FacetCounts) -> fmt::Result {
         } else {
             ranked.join(", ")
         };
-        writeln!(out, "  {name:<9} {line}")?;
+        writeln!(out, "  {name:<14} {line}")?;
     }
     Ok(())
 }

@@ -538,6 +538,7 @@ fn sequence(field: Field, tokens: &[String]) -> Option<Box<dyn TQuery>> {
 /// The paragraphs that match every span, when the fallback widened a search to any span.
 /// They rank first, in the order of their own scores, and the others follow in theirs: the
 /// collector sorts by (matches every span, score), so no constant is added to a visible score.
+#[derive(Clone)]
 pub(crate) struct AllSpans {
     by_segment: HashMap<SegmentId, HashSet<DocId>>,
 }

@@ -177,6 +177,37 @@ fn eval_prints_both_systems_per_kind_and_each_ranking_step() {
 }
 
 #[test]
+fn eval_archive_prints_three_systems_for_each_half() {
+    let (stdout, _) = run_ok("eval", &["--archive"]);
+    for half in ["### tuning half", "### test half"] {
+        assert!(stdout.contains(half), "{half}: {stdout}");
+    }
+    let overall: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("| **overall**"))
+        .collect();
+    // Three systems on each half.
+    assert_eq!(overall.len(), 6, "{stdout}");
+    for system in ["default", "plain BM25", "FTS5"] {
+        assert_eq!(
+            overall
+                .iter()
+                .filter(|l| l.contains(&format!("| {system} |")))
+                .count(),
+            2,
+            "{system}: {stdout}"
+        );
+    }
+    let ndcg = |row: &str| -> f64 { row.split('|').nth(4).unwrap().trim().parse().unwrap() };
+    assert!(
+        overall.iter().all(|l| (0.0..=1.0).contains(&ndcg(l))),
+        "{stdout}"
+    );
+    assert!(stdout.contains("| which_councils |"), "{stdout}");
+    assert!(stdout.contains("| + vocabulary expansion |"), "{stdout}");
+}
+
+#[test]
 fn chunk_prints_one_json_line_per_paragraph() {
     let (stdout, _) = run_ok("chunk", &[SHEFFIELD]);
     let lines = json_lines(&stdout);
@@ -449,6 +480,24 @@ fn search_filters_and_similar_paragraphs() {
         assert_eq!(hit["grade"], "inadequate");
         let year = hit["year"].as_u64().unwrap();
         assert!((2014..=2016).contains(&year), "{year}");
+    }
+
+    // Report facts: each filter keeps exactly the paragraphs its facet counted unfiltered.
+    let unfiltered = json(&["children"]);
+    for (flag, facet) in [
+        ("--kind", "kind"),
+        ("--framework", "framework"),
+        ("--overall", "overall_grade"),
+        ("--published", "published_year"),
+    ] {
+        let counts = unfiltered["facets"][facet].as_object().unwrap();
+        assert!(!counts.is_empty(), "no {facet} counts: {unfiltered}");
+        for (value, n) in counts {
+            let filtered = json(&[flag, value, "children"]);
+            assert_eq!(filtered["total"], *n, "{flag} {value}");
+            let only = keys(filtered["facets"][facet].as_object().unwrap());
+            assert_eq!(only, [value.as_str()].into(), "{flag} {value}");
+        }
     }
 
     let source = "sheffield-city-council/2014-inspection/41";

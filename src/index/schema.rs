@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 /// The version of the schema this build writes and reads. Bump it whenever a field, an
 /// analyzer or the stored document format changes, so old indexes are refused, not misread.
-pub(crate) const SCHEMA_VERSION: u32 = 4;
+pub(crate) const SCHEMA_VERSION: u32 = 5;
 
 /// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
 pub(crate) const META_FILE: &str = "ofsted-search.json";
@@ -73,6 +73,8 @@ pub(crate) struct Fields {
     pub kind: Field,
     /// The report's overall grade.
     pub overall_grade: Field,
+    /// The report's publication year, four digits like `year`.
+    pub published_year: Field,
     /// The report's inspection framework.
     pub framework: Field,
     /// [`ROLE_FINDING`] or [`ROLE_CONTEXT`]: whether the paragraph reports findings.
@@ -83,7 +85,17 @@ pub(crate) struct Fields {
 }
 
 /// The facet fields, with the names counted by [`FacetCounts`](crate::query::FacetCounts).
-pub(crate) const COUNTED_FACETS: [&str; 5] = ["authority", "year", "grade", "theme", "area"];
+pub(crate) const COUNTED_FACETS: [&str; 9] = [
+    "authority",
+    "year",
+    "grade",
+    "theme",
+    "area",
+    "kind",
+    "framework",
+    "overall_grade",
+    "published_year",
+];
 
 impl Fields {
     fn from_schema(schema: &Schema) -> Result<Fields> {
@@ -107,6 +119,7 @@ impl Fields {
             area: get("area")?,
             kind: get("kind")?,
             overall_grade: get("overall_grade")?,
+            published_year: get("published_year")?,
             framework: get("framework")?,
             role: get("role")?,
             data: get("data")?,
@@ -152,6 +165,7 @@ pub(crate) fn build_schema() -> Schema {
         "area",
         "kind",
         "overall_grade",
+        "published_year",
         "framework",
         "role",
     ] {

@@ -102,31 +102,65 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let limit = q.limit.min(docs.saturating_sub(q.offset));
     let facets = q.facets.then_some(FacetCollector);
-    let (top, total, facets) = match all_spans {
-        None => {
-            let top = (limit > 0).then(|| {
-                TopDocs::with_limit(limit)
-                    .and_offset(q.offset)
-                    .order_by_score()
-            });
-            searcher.search(&query, &(top, Count, facets))
+    // The top `n` hits after `offset` in rank order, with the total and the facet counts.
+    let ranked = |n: usize, offset: usize, facets: Option<FacetCollector>| {
+        match all_spans.clone() {
+            None => {
+                let top =
+                    (n > 0).then(|| TopDocs::with_limit(n).and_offset(offset).order_by_score());
+                searcher.search(&query, &(top, Count, facets))
+            }
+            Some(first) => {
+                // All-span matches first, each hit keeping its own score (src/ranking.rs).
+                let top = (n > 0).then(|| first.top_docs(n, offset));
+                searcher
+                    .search(&query, &(top, Count, facets))
+                    .map(|(top, total, facets)| {
+                        let top: Option<Vec<(f32, tantivy::DocAddress)>> = top.map(|hits| {
+                            hits.into_iter()
+                                .map(|((_, score), addr)| (score, addr))
+                                .collect()
+                        });
+                        (top, total, facets)
+                    })
+            }
         }
-        Some(first) => {
-            // All-span matches first, each hit keeping its own score (src/ranking.rs).
-            let top = (limit > 0).then(|| first.top_docs(limit, q.offset));
-            searcher
-                .search(&query, &(top, Count, facets))
-                .map(|(top, total, facets)| {
-                    let top: Option<Vec<(f32, tantivy::DocAddress)>> = top.map(|hits| {
-                        hits.into_iter()
-                            .map(|((_, score), addr)| (score, addr))
-                            .collect()
-                    });
-                    (top, total, facets)
-                })
+        .map_err(|e| place.error(e))
+    };
+    // With a per-report cap (Query::per_report) the page is chosen afterwards from a window
+    // of the top hits, widened until it holds the page or covers every match.
+    let (top, total, facets) = if q.per_report > 0 {
+        let (_, total, facets) = ranked(0, 0, facets)?;
+        let need = q.offset.saturating_add(q.limit).min(total);
+        let mut window = need.saturating_mul(4).min(total);
+        let mut page = Vec::new();
+        while need > 0 && page.is_empty() {
+            let (top, _, _) = ranked(window, 0, None)?;
+            let mut shown: std::collections::HashMap<String, usize> = Default::default();
+            let mut kept = Vec::with_capacity(need);
+            for (score, addr) in top.unwrap_or_default() {
+                let citation = index.citation_at(&searcher, addr)?;
+                let n = shown
+                    .entry(citation.paragraph.report_id.clone())
+                    .or_insert(0);
+                if *n < q.per_report {
+                    *n += 1;
+                    kept.push((score, addr));
+                    if kept.len() == need {
+                        break;
+                    }
+                }
+            }
+            if kept.len() == need || window >= total {
+                page = kept.into_iter().skip(q.offset).collect();
+                break;
+            }
+            window = window.saturating_mul(2).min(total);
         }
-    }
-    .map_err(|e| place.error(e))?;
+        (Some(page), total, facets)
+    } else {
+        ranked(limit, q.offset, facets)?
+    };
     let facets = match facets {
         Some(Ok(counts)) => counts,
         Some(Err(message)) => return Err(place.message(message)),
@@ -228,16 +262,22 @@ fn filters(fields: Fields, q: &Query) -> Vec<Box<dyn TQuery>> {
         q.authorities.clone(),
         !q.authorities.is_empty(),
     );
-    let years: Vec<String> = q
-        .years
-        .iter()
-        .flat_map(|r| {
-            let from = (*r.start()).max(*YEAR_SPAN.start());
-            let to = (*r.end()).min(*YEAR_SPAN.end());
-            (from..=to).map(year_term)
-        })
-        .collect();
-    add(fields.year, years, !q.years.is_empty());
+    let year_terms = |ranges: &[std::ops::RangeInclusive<u16>]| -> Vec<String> {
+        ranges
+            .iter()
+            .flat_map(|r| {
+                let from = (*r.start()).max(*YEAR_SPAN.start());
+                let to = (*r.end()).min(*YEAR_SPAN.end());
+                (from..=to).map(year_term)
+            })
+            .collect()
+    };
+    add(fields.year, year_terms(&q.years), !q.years.is_empty());
+    add(
+        fields.published_year,
+        year_terms(&q.published_years),
+        !q.published_years.is_empty(),
+    );
     let names = |v: &[crate::Grade]| v.iter().map(|g| g.as_str().to_string()).collect();
     add(fields.grade, names(&q.grades), !q.grades.is_empty());
     add(fields.theme, q.themes.clone(), !q.themes.is_empty());
@@ -530,10 +570,28 @@ mod tests {
         out
     }
 
-    /// Facet counts computed by walking the paragraphs.
-    fn brute_counts<'a>(paragraphs: impl Iterator<Item = &'a Paragraph>) -> FacetCounts {
+    /// Facet counts computed by walking the paragraphs (and their reports, in `reports`).
+    fn brute_counts<'a>(
+        paragraphs: impl Iterator<Item = &'a Paragraph>,
+        reports: &[ParsedReport],
+    ) -> FacetCounts {
         let mut c = FacetCounts::default();
         for p in paragraphs {
+            let r = &reports
+                .iter()
+                .find(|r| r.report.report_id == p.report_id)
+                .expect("the paragraph's report")
+                .report;
+            *c.kind.entry(r.kind.to_string()).or_default() += 1;
+            if let Some(f) = r.framework {
+                *c.framework.entry(f.to_string()).or_default() += 1;
+            }
+            if let Some(g) = r.overall_grade {
+                *c.overall_grade.entry(g.to_string()).or_default() += 1;
+            }
+            if let Some(y) = r.published_year {
+                *c.published_year.entry(y.to_string()).or_default() += 1;
+            }
             *c.authority.entry(p.authority.clone()).or_default() += 1;
             if let Some(y) = p.year {
                 *c.year.entry(y.to_string()).or_default() += 1;
@@ -570,10 +628,17 @@ mod tests {
             assert!(expected.len() > 1, "the fixture should match several");
             assert_eq!(results.total, expected.len() as u64, "{word}");
             assert_eq!(results.hits.len(), 1);
-            assert_eq!(results.facets, brute_counts(expected.into_iter()), "{word}");
+            assert_eq!(
+                results.facets,
+                brute_counts(expected.into_iter(), &reports),
+                "{word}"
+            );
         }
         let everything = index.search(&Query::all())?;
-        assert_eq!(everything.facets, brute_counts(all_paragraphs(&reports)));
+        assert_eq!(
+            everything.facets,
+            brute_counts(all_paragraphs(&reports), &reports)
+        );
         assert_eq!(everything.total, 180);
         Ok(())
     }
