@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use ofsted_search::ingest::{Ingester, ParsedReport};
-use ofsted_search::{Operator, Query, SearchIndex};
+use ofsted_search::{Operator, Query, Ranking, SearchIndex};
 
 use super::data::{self, Build};
 use super::queries::{Class, Spec};
@@ -38,6 +38,14 @@ pub fn to_query(q: &Spec) -> Query {
     if let Some(t) = &q.theme {
         query.theme(t);
     }
+    query
+}
+
+/// The crate's query for a spec under [`Ranking::plain`]: BM25 over the words typed, no
+/// ranking steps — the crate's own cost over plain tantivy, without what ranking adds.
+pub fn to_plain_query(q: &Spec) -> Query {
+    let mut query = to_query(q);
+    query.ranking(Ranking::plain());
     query
 }
 
