@@ -13,7 +13,9 @@
 //! Options: `--runs N` timed runs per class (default 300), `--seconds S` time budget per
 //! class and engine (default 5), `--class NAME` only that class (e.g. `results_page`), `--ingest` also measures end-to-end ingestion of the text
 //! rendering (read, normalise, chunk, tag, index, commit), `--no-fts5` skips the FTS5 baseline,
-//! `--totals` prints each query's number of matches and one timing, `--gen-time` (with
+//! `--totals` prints each query's number of matches and one timing, `--topk` adds the
+//! crate's default and plain rankings with `Totals::AtLeast(1000)` (top-k pruning where facets
+//! are off), `--gen-time` (with
 //! `--build-only`) times the corpus generator alone.
 //! Synthetic corpora and their indexes are built once, in a child process so that this
 //! process's memory figures cover querying only, and cached under `target/synth/`.
@@ -225,7 +227,24 @@ fn run_scale(scale: Scale, a: &Args) {
         let t = stats::measure(&direct, a.runs, a.budget, |q| {
             std::hint::black_box(plain_tantivy.run(q).expect("tantivy query"));
         });
-        let k: Option<Latency> = None;
+        let topk = |plain: bool| {
+            a.topk.then(|| {
+                let topk: Vec<_> = qs
+                    .iter()
+                    .map(|q| {
+                        let mut q = engine::to_topk_query(q);
+                        if plain {
+                            q.ranking(ofsted_search::Ranking::plain());
+                        }
+                        q
+                    })
+                    .collect();
+                stats::measure(&topk, a.runs, a.budget, |q| {
+                    std::hint::black_box(engine::run(&index, q));
+                })
+            })
+        };
+        let k = (topk(false), topk(true));
         max_anon = max_anon.max(proc_status_kb("RssAnon"));
         ours.push((*class, l, p, t, k));
     }
@@ -268,16 +287,17 @@ fn run_scale(scale: Scale, a: &Args) {
         Some(l) => format!("{:.3} | {:.2} | {}", l.p50, l.p99, l.runs),
         None => "– | – | –".into(),
     };
-    println!("\n| class | default p50 ms | p99 | runs | plain p50 ms | p99 | runs | tantivy p50 ms | p99 | runs | top-k p50 ms | p99 | runs | FTS5 p50 ms | p99 | runs | default / plain | default / tantivy | plain / tantivy | FTS5 / default |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("\n| class | default p50 ms | p99 | runs | plain p50 ms | p99 | runs | tantivy p50 ms | p99 | runs | top-k p50 ms | p99 | runs | plain top-k p50 ms | p99 | runs | FTS5 p50 ms | p99 | runs | default / plain | default / tantivy | plain / tantivy | FTS5 / default |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for ((class, l, p, t, k), f) in ours.iter().zip(&theirs) {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.2}x | {:.2}x | {:.2}x | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {:.2}x | {:.2}x | {:.2}x | {} |",
             class.name(),
             cell(&Some(*l)),
             cell(&Some(*p)),
             cell(&Some(*t)),
-            cell(k),
+            cell(&k.0),
+            cell(&k.1),
             cell(f),
             l.p50 / p.p50,
             l.p50 / t.p50,
