@@ -189,6 +189,10 @@ fn run_scale(scale: Scale, a: &Args) {
         size as f64 / build.bytes as f64,
         engine::segments(&path)
     );
+    match common::plain_tantivy::space_report(&path, build.bytes) {
+        Ok(lines) => lines.iter().for_each(|l| println!("  {l}")),
+        Err(e) => println!("  space usage unavailable: {e}"),
+    }
     let anon_open = proc_status_kb("RssAnon");
     stats::reset_peak_rss();
     let mut plain_tantivy = common::plain_tantivy::PlainTantivy::open(&path)

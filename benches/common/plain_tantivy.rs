@@ -296,3 +296,67 @@ impl SegmentCollector for SegmentFacets {
             .collect()
     }
 }
+
+/// Where the bytes of an index go, from tantivy's own accounting: one line per part (term
+/// dictionaries, postings, positions, fieldnorms, fast fields, document store, deletes), each
+/// with its largest fields, in MB (10^6 bytes) and as a share of `text_bytes`.
+pub fn space_report(dir: &Path, text_bytes: u64) -> tantivy::Result<Vec<String>> {
+    let index = Index::open_in_dir(dir)?;
+    let usage = index.reader()?.searcher().space_usage()?;
+    let mb = |b: u64| {
+        format!(
+            "{:.1} MB ({:.3}x)",
+            b as f64 / 1e6,
+            b as f64 / text_bytes as f64
+        )
+    };
+    // Per part, per field name, summed over segments.
+    let mut parts: Vec<(&str, std::collections::BTreeMap<String, u64>)> = Vec::new();
+    let mut store = 0u64;
+    let mut deletes = 0u64;
+    for (name, pick) in [
+        ("terms", 0usize),
+        ("postings", 1),
+        ("positions", 2),
+        ("fieldnorms", 3),
+        ("fast fields", 4),
+    ] {
+        let mut per = std::collections::BTreeMap::new();
+        for seg in usage.segments() {
+            let f = match pick {
+                0 => seg.termdict(),
+                1 => seg.postings(),
+                2 => seg.positions(),
+                3 => seg.fieldnorms(),
+                _ => seg.fast_fields(),
+            };
+            for field in f.fields() {
+                *per.entry(field.field_name().to_string()).or_insert(0) +=
+                    field.total().get_bytes();
+            }
+        }
+        parts.push((name, per));
+    }
+    for seg in usage.segments() {
+        store += seg.store().total().get_bytes();
+        deletes += seg.deletes().get_bytes();
+    }
+    let mut out = vec![format!(
+        "index total (tantivy's accounting): {}",
+        mb(usage.total().get_bytes())
+    )];
+    for (name, per) in parts {
+        let total: u64 = per.values().sum();
+        let mut fields: Vec<(String, u64)> = per.into_iter().filter(|(_, b)| *b > 0).collect();
+        fields.sort_by(|a, b| b.1.cmp(&a.1));
+        let list: Vec<String> = fields
+            .iter()
+            .take(6)
+            .map(|(f, b)| format!("{f} {:.1}", *b as f64 / 1e6))
+            .collect();
+        out.push(format!("{name}: {} [{}]", mb(total), list.join(", ")));
+    }
+    out.push(format!("document store: {}", mb(store)));
+    out.push(format!("deletes: {}", mb(deletes)));
+    Ok(out)
+}
