@@ -348,7 +348,7 @@ pub fn space_report(dir: &Path, text_bytes: u64) -> tantivy::Result<Vec<String>>
     for (name, per) in parts {
         let total: u64 = per.values().sum();
         let mut fields: Vec<(String, u64)> = per.into_iter().filter(|(_, b)| *b > 0).collect();
-        fields.sort_by(|a, b| b.1.cmp(&a.1));
+        fields.sort_by_key(|f| std::cmp::Reverse(f.1));
         let list: Vec<String> = fields
             .iter()
             .take(6)
