@@ -590,9 +590,9 @@ fn export_refuses_a_non_unicode_argument_without_panicking() {
 }
 
 #[test]
-fn latency_measures_every_class_on_both_engines() {
+fn latency_measures_every_class_on_every_engine() {
     // The bundled corpus (no OFSTED_BENCH_SCALE): a few runs per class, no time budget.
-    let (stdout, _) = run_ok("latency", &["--runs", "3", "--seconds", "0"]);
+    let (stdout, _) = run_ok("latency", &["--runs", "3", "--seconds", "0", "--topk"]);
     for class in [
         "term",
         "two_terms_all",
@@ -608,10 +608,15 @@ fn latency_measures_every_class_on_both_engines() {
             .lines()
             .find(|l| l.starts_with(&format!("| {class} |")))
             .unwrap_or_else(|| panic!("no row for {class}:\n{stdout}"));
-        assert_eq!(row.split('|').count(), 10, "{row}");
+        // Class, then p50, p99 and runs of the crate default, crate plain, plain tantivy,
+        // top-k default, top-k plain and FTS5, then four ratios.
+        assert_eq!(row.split('|').count(), 1 + 6 * 3 + 4 + 2, "{row}");
         assert!(!row.contains('–'), "a column is missing: {row}");
     }
     assert!(stdout.contains("memory while querying"), "{stdout}");
+    for part in ["postings:", "positions:", "fieldnorms:", "document store:"] {
+        assert!(stdout.contains(part), "no index size for {part}\n{stdout}");
+    }
 }
 
 #[test]

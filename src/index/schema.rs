@@ -6,9 +6,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED};
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::Index;
 
@@ -16,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// The version of the schema this build writes and reads. Bump it whenever a field, an
 /// analyzer or the stored document format changes, so old indexes are refused, not misread.
-pub(crate) const SCHEMA_VERSION: u32 = 5;
+pub(crate) const SCHEMA_VERSION: u32 = 6;
 
 /// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
 pub(crate) const META_FILE: &str = "ofsted-search.json";
@@ -137,16 +135,18 @@ pub(crate) fn build_schema() -> Schema {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    let facet = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("raw")
-                .set_index_option(IndexRecordOption::Basic),
-        )
-        .set_fast("raw");
-    b.add_text_field("doc_type", STRING);
-    b.add_text_field("id", STRING);
-    b.add_text_field("report_id", STRING);
+    // Raw keys and facets are only ever filtered on, never scored: no fieldnorms (a byte per
+    // document and field otherwise).
+    let key = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    let facet = key.clone().set_fast("raw");
+    b.add_text_field("doc_type", key.clone());
+    b.add_text_field("id", key.clone());
+    b.add_text_field("report_id", key);
     b.add_text_field("text", analysed(ANALYZER));
     b.add_text_field(
         "text_exact",

@@ -24,6 +24,29 @@ pub enum Operator {
     Any,
 }
 
+/// How exactly [`SearchResults::total`](super::SearchResults::total) is counted.
+///
+/// Counting every match costs a visit (and a score) per match; an application that shows only
+/// the top hits can skip that and let the engine skip the blocks of postings that cannot reach
+/// the top (block-max WAND). Facet counts are always exact: when they are asked for
+/// ([`Query::facets`], on by default) every match is visited anyway and the total is exact too.
+///
+/// ```
+/// use ofsted_search::{Query, Totals};
+/// let mut query = Query::new("police");
+/// query.facets(false).totals(Totals::AtLeast(1000));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Totals {
+    /// Count every match. The default.
+    #[default]
+    Exact,
+    /// Count matches up to `n` and stop: the total is exact when fewer than `n` paragraphs
+    /// match, and otherwise a lower bound of at least `n`. `AtLeast(0)` counts nothing beyond
+    /// the hits returned. The hits are the same as with [`Totals::Exact`].
+    AtLeast(u64),
+}
+
 /// A search: free text (or "paragraphs similar to one"), filters, paging and presentation.
 ///
 /// Filters take several values per facet: values of one facet are alternatives (OR), and
@@ -62,6 +85,7 @@ pub struct Query {
     pub(crate) limit: usize,
     pub(crate) offset: usize,
     pub(crate) facets: bool,
+    pub(crate) totals: Totals,
     pub(crate) snippet_chars: usize,
     pub(crate) highlight: (String, String),
     pub(crate) ranking: Ranking,
@@ -91,6 +115,7 @@ impl Query {
             limit: 10,
             offset: 0,
             facets: true,
+            totals: Totals::Exact,
             snippet_chars: 200,
             highlight: ("**".into(), "**".into()),
             ranking: Ranking::default(),
@@ -264,6 +289,13 @@ impl Query {
     /// only hits are needed, since counting visits every match.
     pub fn facets(&mut self, yes: bool) -> &mut Query {
         self.facets = yes;
+        self
+    }
+
+    /// How exactly to count the total (see [`Totals`]). By default, [`Totals::Exact`]. Only
+    /// takes effect with facets off ([`Query::facets`]), since facet counts visit every match.
+    pub fn totals(&mut self, totals: Totals) -> &mut Query {
+        self.totals = totals;
         self
     }
 

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::EnableScoring;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TOccur, PhraseQuery,
     Query as TQuery, TermQuery, TermSetQuery,
@@ -12,9 +13,9 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, Term, TERMINATED};
 
-use super::builder::{Operator, Query};
+use super::builder::{Operator, Query, Totals};
 use super::facets::FacetCollector;
 use super::guard::Guarded;
 use super::parser::{self, Node, Occur};
@@ -94,7 +95,16 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     for filter in filters(fields, q) {
         clauses.push((TOccur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
-    let query = BooleanQuery::new(clauses);
+    // One required clause and nothing else is that clause itself: tantivy runs its block-max
+    // top-k (block-WAND) only on a term query or a flat boolean of term queries at the top.
+    let query: Box<dyn TQuery> = if clauses.len() == 1 && clauses[0].0 == TOccur::Must {
+        clauses
+            .pop()
+            .map(|(_, q)| q)
+            .unwrap_or_else(|| Box::new(EmptyQuery))
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
 
     // The top-docs collector allocates room for offset + limit hits up front, so both are
     // capped by the number of documents (a huge --limit must not exhaust memory); it refuses
@@ -158,6 +168,27 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
             window = window.saturating_mul(2).min(total);
         }
         (Some(page), total, facets)
+    } else if let (Totals::AtLeast(n), false, true, None) =
+        (q.totals, q.facets, limit > 0, &all_spans)
+    {
+        // Top-k only: no counting collector beside the top docs, so the engine may skip blocks
+        // that cannot reach the top; the total is counted separately, up to `n`.
+        let top = TopDocs::with_limit(limit)
+            .and_offset(q.offset)
+            .order_by_score();
+        let hits = searcher.search(&query, &top).map_err(|e| place.error(e))?;
+        let counted = count_up_to(&searcher, query.as_ref(), n, place)?;
+        let seen = if hits.is_empty() {
+            0
+        } else {
+            (q.offset + hits.len()) as u64
+        };
+        let total = if counted < n {
+            counted
+        } else {
+            counted.max(seen)
+        };
+        (Some(hits), usize::try_from(total).unwrap_or(usize::MAX), None)
     } else {
         ranked(limit, q.offset, facets)?
     };
@@ -200,10 +231,11 @@ fn widen(
         clauses.push((TOccur::Must, filter));
     }
     let all_filtered = BooleanQuery::new(clauses);
-    let found = searcher
-        .search(&all_filtered, &Count)
-        .map_err(|e| place.error(e))?;
-    if found >= threshold {
+    // Only whether `threshold` paragraphs match: counting stops there, so a common query
+    // costs a few postings blocks here, not a second full pass.
+    let wanted = u64::try_from(threshold).unwrap_or(u64::MAX);
+    let found = count_up_to(searcher, &all_filtered, wanted, place)?;
+    if found >= wanted {
         return Ok((all, None));
     }
     let any = parser::parse(&q.text, Operator::Any, q.lenient)?
@@ -217,6 +249,38 @@ fn widen(
         }
         None => (all, None),
     })
+}
+
+/// The number of paragraphs `query` matches, counted up to `n` (then it stops): documents
+/// visited without scores, segment by segment, deleted ones skipped.
+fn count_up_to(
+    searcher: &Searcher,
+    query: &dyn TQuery,
+    n: u64,
+    place: &crate::index::IndexPlace,
+) -> Result<u64> {
+    if n == 0 {
+        return Ok(0);
+    }
+    let weight = query
+        .weight(EnableScoring::disabled_from_searcher(searcher))
+        .map_err(|e| place.error(e))?;
+    let mut count = 0u64;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0).map_err(|e| place.error(e))?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                count += 1;
+                if count >= n {
+                    return Ok(count);
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(count)
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn TQuery> {
@@ -833,6 +897,59 @@ mod tests {
         assert!(counts.hits.is_empty());
         assert_eq!(counts.total, all.total);
         assert_eq!(counts.facets, all.facets);
+        Ok(())
+    }
+
+    #[test]
+    fn top_k_totals_give_the_exact_paths_hits() -> Result<()> {
+        let index = indexed(&corpus(12, 15))?;
+        let texts = [
+            "children",
+            "police help",
+            "\"return home\"",
+            "missing OR adoption",
+            "social -police",
+            "CSE oversight",
+            "care leavers accommodation",
+        ];
+        for text in texts {
+            for ranking in [crate::Ranking::default(), crate::Ranking::plain()] {
+                for op in [Operator::All, Operator::Any] {
+                    let mut exact = Query::new(text);
+                    exact
+                        .operator(op)
+                        .ranking(ranking.clone())
+                        .facets(false)
+                        .limit(7)
+                        .offset(2);
+                    let want = index.search(&exact)?;
+                    for n in [0, 1, 5, 10_000] {
+                        let mut q = exact.clone();
+                        q.totals(Totals::AtLeast(n));
+                        let got = index.search(&q)?;
+                        let ids = |r: &SearchResults| -> Vec<(String, u32)> {
+                            r.hits
+                                .iter()
+                                .map(|h| (h.id.clone(), h.score.to_bits()))
+                                .collect()
+                        };
+                        assert_eq!(ids(&got), ids(&want), "{text} {op:?} AtLeast({n})");
+                        if want.total < n {
+                            assert_eq!(got.total, want.total, "{text} {op:?} AtLeast({n})");
+                        } else {
+                            assert!(got.total >= n.min(want.total), "{text} AtLeast({n})");
+                            assert!(got.total <= want.total, "{text} AtLeast({n})");
+                        }
+                    }
+                    // Facets asked for: every match is visited, so the total stays exact.
+                    let mut faceted = exact.clone();
+                    faceted.facets(true).totals(Totals::AtLeast(1));
+                    let mut exact_faceted = exact.clone();
+                    exact_faceted.facets(true);
+                    assert_eq!(index.search(&faceted)?, index.search(&exact_faceted)?);
+                }
+            }
+        }
         Ok(())
     }
 
