@@ -24,6 +24,7 @@ const COVERED: &[&str] = &[
     "facets",
     "latency",
     "search",
+    "serve",
     "similar",
 ];
 
@@ -518,4 +519,37 @@ fn latency_measures_every_class_on_both_engines() {
         assert!(!row.contains('–'), "a column is missing: {row}");
     }
     assert!(stdout.contains("memory while querying"), "{stdout}");
+}
+
+/// The page itself is driven in a browser by tests/serve.rs; here, its command line.
+#[test]
+fn serve_explains_its_options_and_refuses_bad_ones() {
+    let (help, _) = run_ok("serve", &["--help"]);
+    for option in ["--index", "--corpus", "--addr", "127.0.0.1:8080"] {
+        assert!(help.contains(option), "{option} not in:\n{help}");
+    }
+    let out = run("serve", &["--addr", "localhost"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("--addr: 'localhost'"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let index = dir.path().join("index");
+    let out = run(
+        "serve",
+        &[
+            "--corpus",
+            missing.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("cannot read the corpus directory"),
+        "{stderr}"
+    );
 }

@@ -63,6 +63,7 @@ struct Server {
     addr: SocketAddr,
     index: PathBuf,
     _stdin: Mutex<ChildStdin>,
+    _child: Mutex<Child>,
 }
 
 fn server() -> &'static Server {
@@ -95,6 +96,7 @@ fn server() -> &'static Server {
             addr,
             index,
             _stdin: Mutex::new(child.stdin.take().unwrap()),
+            _child: Mutex::new(child),
         }
     })
 }
