@@ -676,3 +676,34 @@ fn limits_hold_and_nothing_outside_the_index_and_corpus_is_served() {
         assert!(!r.body.contains("[package]"), "{path}");
     }
 }
+
+#[test]
+fn the_chart_splits_by_another_facet_and_similar_paragraphs_have_a_page() {
+    let q = encode(README_QUERY);
+    let direct = library_index()
+        .search(&ofsted_search::Query::new(README_QUERY))
+        .unwrap();
+    let r = get(&format!("/?q={q}&split=kind"));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("by report kind"), "{}", r.body);
+    // Every bar segment is one report kind; together they are every matching paragraph.
+    let segments: u64 = r
+        .body
+        .split("<rect class=\"s")
+        .skip(1)
+        .map(|rect| {
+            let count = rect.split("data-count=\"").nth(1).unwrap();
+            count[..count.find('"').unwrap()].parse::<u64>().unwrap()
+        })
+        .sum();
+    assert_eq!(segments, direct.facets.year.values().sum::<u64>());
+    assert!(r.body.contains("data-series=\"inspection\""), "{}", r.body);
+    assert_eq!(get(&format!("/?q={q}&split=colour")).status, 400);
+
+    let source = &direct.hits[0];
+    let r = get(&format!("/?similar={}", encode(&source.id)));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Paragraphs like"), "{}", r.body);
+    assert!(r.body.contains("class=\"hit\""));
+    assert!(!r.body.contains(&format!("data-id=\"{}\"", source.id)));
+}
