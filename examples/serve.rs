@@ -19,15 +19,17 @@
 //!   `q` (the library's query syntax; a malformed query is shown with its position, and the
 //!   page then searches the leniently repaired query), `similar=ID` (paragraphs like that one,
 //!   from other authorities, instead of `q`), the filters `authority`, `year` (`2014` or
-//!   `2014..2016`), `kind`, `overall` (the report's overall grade), `grade` (the section's
-//!   grade), `area`, `theme` (values of one filter are alternatives, different filters must
-//!   all hold), `page` (from 1), `limit` (hits per page, at most 100) and `split` (what the
-//!   chart's bars are split by: `grade`, `overall`, `kind`, `area` or `authority`).
-//!   Example: `/?q=missing+children&year=2014&grade=inadequate`.
+//!   `2014..2016`), `kind`, `framework` (`sif`, `ilacs`, `lac`), `overall` (the report's
+//!   overall grade), `grade` (the section's grade), `area`, `theme` (values of one filter are
+//!   alternatives, different filters must all hold), `page` (from 1), `limit` (hits per page,
+//!   at most 100) and `split` (what the chart's bars are split by: `grade`, `overall`, `kind`,
+//!   `framework`, `area` or `authority`). Example: `/?q=missing+children&year=2014&grade=inadequate`.
 //! - `/p/ID` — one paragraph by its id, with its citation, its neighbours in the report and
 //!   similar paragraphs from other councils.
-//! - `/source/REPORT_ID` — the file the report was read from (only files the index was built
-//!   from are served).
+//! - `/source/REPORT_ID` — the text file the report was read from, and `/pdf/REPORT_ID` the
+//!   PDF beside it (same file name, `.pdf`), when there is one; hits and paragraph pages link
+//!   to the PDF at the paragraph's page (`#page=N`) when both are known. Only these files are
+//!   served, looked up by report id.
 //!
 //! # JSON API
 //!
@@ -38,8 +40,9 @@
 //! - `GET /api/search?q=…&<filters>&limit=&offset=&lenient=true` — [`SearchResults`]. Strict
 //!   parsing unless `lenient=true`; `limit` at most 100 (default 10).
 //! - `GET /api/facets?q=…&<filters>` — `{"total": N, "facets": FacetCounts, "kind": {…},
-//!   "overall": {…}}`: the library's [`FacetCounts`] plus counts per report kind and per
-//!   overall grade (each computed with the library's filters, one count query per value).
+//!   "framework": {…}, "overall": {…}}`: the library's [`FacetCounts`] plus counts per report
+//!   kind, framework and overall grade (each computed with the library's filters, one count
+//!   query per value).
 //! - `GET /api/paragraph/ID` — [`Citation`].
 //! - `GET /api/similar/ID?limit=` — [`SearchResults`] of paragraphs like paragraph ID from
 //!   other authorities.
@@ -183,13 +186,21 @@ fn parse_args(args: Vec<String>) -> Result<Option<Options>, String> {
 /// What every request shares: the index and the files its reports were read from.
 struct App {
     index: SearchIndex,
+    /// The text file of each indexed report, by report id.
     files: BTreeMap<String, PathBuf>,
+    /// The PDF beside a report's text file (same name, `.pdf`), where there is one.
+    pdfs: BTreeMap<String, PathBuf>,
 }
 
 fn run(options: Options) -> Result<(), String> {
     let index = SearchIndex::open_or_create(&options.index).map_err(|e| e.to_string())?;
     let files = sync::sync(&index, &options.corpus, options.rebuild, "serve")?;
-    let app = Arc::new(App { index, files });
+    let pdfs = files
+        .iter()
+        .map(|(id, text)| (id.clone(), text.with_extension("pdf")))
+        .filter(|(_, pdf)| pdf.is_file())
+        .collect();
+    let app = Arc::new(App { index, files, pdfs });
     if !options.addr.ip().is_loopback() {
         eprintln!(
             "serve: warning: listening on {}, reachable from other machines; the page has no \
@@ -226,6 +237,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/", get(search_page))
         .route("/p/{*id}", get(paragraph_page))
         .route("/source/{*report}", get(source_file))
+        .route("/pdf/{*report}", get(pdf_file))
         .route("/assets/page.css", get(|| async { asset(CSS, "text/css") }))
         .route(
             "/assets/page.js",
@@ -303,17 +315,33 @@ async fn paragraph_page(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String
 }
 
 async fn source_file(State(app): State<Arc<App>>, UrlPath(report): UrlPath<String>) -> Response {
-    // Only files the index was built from, found by report id: the URL is never a path.
-    let Some(path) = app.files.get(&report).cloned() else {
+    let path = app.files.get(&report).cloned();
+    send_file(path, "text/plain; charset=utf-8").await
+}
+
+async fn pdf_file(State(app): State<Arc<App>>, UrlPath(report): UrlPath<String>) -> Response {
+    let path = app.pdfs.get(&report).cloned();
+    send_file(path, "application/pdf").await
+}
+
+/// A report's file. Only files the index was built from (and PDFs beside them) are served,
+/// found by report id: the URL is never used as a path.
+async fn send_file(path: Option<PathBuf>, kind: &'static str) -> Response {
+    let Some(path) = path else {
         return html_error(
             StatusCode::NOT_FOUND,
             "No report with that id was indexed here.",
         );
     };
     match tokio::task::spawn_blocking(move || std::fs::read(path)).await {
-        Ok(Ok(bytes)) => {
-            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], bytes).into_response()
-        }
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, kind),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            bytes,
+        )
+            .into_response(),
         _ => html_error(StatusCode::NOT_FOUND, "The report's file cannot be read."),
     }
 }
@@ -430,6 +458,7 @@ async fn api_facets(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Res
                     "total": o.results.total,
                     "facets": o.results.facets,
                     "kind": o.kind,
+                    "framework": o.framework,
                     "overall": o.overall,
                 }),
             ),

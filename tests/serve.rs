@@ -62,6 +62,7 @@ fn executables() -> &'static BTreeMap<String, PathBuf> {
 struct Server {
     addr: SocketAddr,
     index: PathBuf,
+    corpus: PathBuf,
     _stdin: Mutex<ChildStdin>,
     _child: Mutex<Child>,
 }
@@ -71,9 +72,12 @@ fn server() -> &'static Server {
     SERVER.get_or_init(|| {
         let index = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-index");
         let _ = std::fs::remove_dir_all(&index);
+        let corpus = test_corpus();
         let mut child = Command::new(&executables()["serve"])
             .arg("--index")
             .arg(&index)
+            .arg("--corpus")
+            .arg(&corpus)
             .args(["--addr", "127.0.0.1:0", "--exit-with-stdin"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdin(Stdio::piped())
@@ -95,11 +99,43 @@ fn server() -> &'static Server {
         Server {
             addr,
             index,
+            corpus,
             _stdin: Mutex::new(child.stdin.take().unwrap()),
             _child: Mutex::new(child),
         }
     })
 }
+
+/// The bundled reports, with two changes that let the page link to a PDF at a page: the
+/// Sheffield 2014 text gets a form feed every 60 lines (as `pdftotext` marks pages) and a
+/// stand-in PDF beside it.
+fn test_corpus() -> PathBuf {
+    let corpus = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-corpus");
+    let _ = std::fs::remove_dir_all(&corpus);
+    std::fs::create_dir_all(&corpus).unwrap();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            std::fs::copy(&path, corpus.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let sheffield = corpus.join("sheffield-2014-inspection.txt");
+    let text = std::fs::read_to_string(&sheffield).unwrap();
+    let paged: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            i if i > 0 && i % 60 == 0 => format!("\x0c{l}"),
+            _ => l.to_string(),
+        })
+        .collect();
+    std::fs::write(&sheffield, paged.join("\n") + "\n").unwrap();
+    std::fs::write(corpus.join("sheffield-2014-inspection.pdf"), STAND_IN_PDF).unwrap();
+    corpus
+}
+
+const STAND_IN_PDF: &[u8] =
+    b"%PDF-1.4\n% a stand-in: the server serves bytes, it does not read them\n";
 
 /// The same index, opened here, for answers to compare with the server's.
 fn library_index() -> SearchIndex {
@@ -415,6 +451,8 @@ fn a_browser_searches_clicks_a_facet_and_opens_a_paragraph() {
     let out = Command::new(&executables()["search"])
         .arg("--index")
         .arg(&server().index)
+        .arg("--corpus")
+        .arg(&server().corpus)
         .args(["--json", README_QUERY])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -659,12 +697,33 @@ fn limits_hold_and_nothing_outside_the_index_and_corpus_is_served() {
     // A report's file, by report id only.
     let r = get("/source/sheffield-city-council/2014-inspection");
     assert_eq!(r.status, 200);
-    let file = std::fs::read_to_string("corpus/sheffield-2014-inspection.txt").unwrap();
+    let file =
+        std::fs::read_to_string(server().corpus.join("sheffield-2014-inspection.txt")).unwrap();
     assert_eq!(r.body, file);
+    assert!(
+        r.headers.contains("content-type: text/plain"),
+        "{}",
+        r.headers
+    );
+    let r = get("/pdf/sheffield-city-council/2014-inspection");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body.as_bytes(), STAND_IN_PDF);
+    assert!(
+        r.headers.contains("content-type: application/pdf"),
+        "{}",
+        r.headers
+    );
+    // Reports without a PDF beside them have none.
+    assert_eq!(
+        get("/pdf/rotherham-metropolitan-borough-council/2014-inspection").status,
+        404
+    );
     for path in [
         "/source/../Cargo.toml",
         "/source/%2e%2e/Cargo.toml",
         "/source/corpus/sheffield-2014-inspection.txt",
+        "/pdf/../Cargo.toml",
+        "/pdf/sheffield-2014-inspection.pdf",
         "/assets/../Cargo.toml",
         "/assets/%2e%2e%2fCargo.toml",
         "/Cargo.toml",
@@ -706,4 +765,32 @@ fn the_chart_splits_by_another_facet_and_similar_paragraphs_have_a_page() {
     assert!(r.body.contains("Paragraphs like"), "{}", r.body);
     assert!(r.body.contains("class=\"hit\""));
     assert!(!r.body.contains(&format!("data-id=\"{}\"", source.id)));
+}
+
+#[test]
+fn hits_link_to_the_pdf_at_their_page() {
+    let index = library_index();
+    let mut query = ofsted_search::Query::new("strategy");
+    query
+        .authority("Sheffield City Council")
+        .year(2014)
+        .limit(5);
+    let direct = index.search(&query).unwrap();
+    let paged: Vec<_> = direct.hits.iter().filter(|h| h.page.is_some()).collect();
+    assert!(!paged.is_empty(), "no Sheffield hit has a page: {direct:?}");
+    let r = get("/?q=strategy&authority=Sheffield+City+Council&year=2014&limit=5");
+    assert_eq!(r.status, 200);
+    for hit in paged {
+        let page = hit.page.unwrap();
+        let link = format!(
+            "href=\"/pdf/sheffield-city-council/2014-inspection#page={page}\">open the PDF at page {page}</a>"
+        );
+        assert!(r.body.contains(&link), "{link} not in the page");
+        let p = get(&format!("/p/{}", hit.id));
+        assert!(p.body.contains(&link), "{link} not on /p/{}", hit.id);
+        assert!(p.body.contains(&format!("<dt>Page</dt><dd>{page}</dd>")));
+    }
+    // Without a PDF, the text file.
+    let r = get("/?q=strategy&authority=Rotherham+Metropolitan+Borough+Council");
+    assert!(r.body.contains("href=\"/source/rotherham-metropolitan-borough-council/2014-inspection\">open the report text</a>"));
 }

@@ -125,6 +125,11 @@ pub fn facets_html(s: &mut String, params: &Params, outcome: &Outcome) {
     for &(name, heading) in FACETS {
         let mut values: Vec<(String, u64)> = match name {
             "kind" => outcome.kind.iter().map(|(k, n)| (k.clone(), *n)).collect(),
+            "framework" => outcome
+                .framework
+                .iter()
+                .map(|(k, n)| (k.clone(), *n))
+                .collect(),
             "overall" => outcome
                 .overall
                 .iter()
@@ -190,6 +195,7 @@ pub fn facet_label(facet: &str, value: &str) -> String {
         "area" => value
             .parse::<Area>()
             .map_or_else(|_| value.to_string(), |a| a.label().to_string()),
+        "framework" => value.to_uppercase(),
         "kind" | "theme" => words(value),
         _ => value.to_string(),
     }
@@ -370,7 +376,7 @@ pub fn hit_html(s: &mut String, app: &App, hit: &Hit) {
                 .finish()
         ))
     );
-    if let Some(link) = source_link(app, &hit.id, None) {
+    if let Some(link) = source_link(app, &hit.id, hit.page) {
         s.push_str(" · ");
         s.push_str(&link);
     }
@@ -385,20 +391,28 @@ pub fn highlighted(snippet: &str) -> String {
 }
 
 /// A link to the report's source file, when the index was built from one here.
+///
+/// A PDF beside the report's text file (same name, `.pdf`) is linked at the paragraph's page
+/// (`#page=N`, which browsers' PDF viewers open at); otherwise the text file itself. A
+/// paragraph id is its report's id, a `/`, and its number.
 pub fn source_link(app: &App, paragraph_id: &str, page: Option<u32>) -> Option<String> {
-    let report = app.files.keys().find(|r| {
-        paragraph_id
-            .strip_prefix(r.as_str())
-            .is_some_and(|rest| rest.starts_with('/'))
-    })?;
-    let text = match page {
-        Some(n) => format!("open the report at page {n}"),
-        None => "open the report".to_string(),
-    };
-    Some(format!(
-        "<a class=\"source\" href=\"{}\">{text}</a>",
-        esc(&format!("/source/{}", path_escape(report)))
-    ))
+    let (report, _) = paragraph_id.rsplit_once('/')?;
+    if app.pdfs.contains_key(report) {
+        let (fragment, text) = match page {
+            Some(n) => (format!("#page={n}"), format!("open the PDF at page {n}")),
+            None => (String::new(), "open the PDF".to_string()),
+        };
+        return Some(format!(
+            "<a class=\"source\" href=\"{}\">{text}</a>",
+            esc(&format!("/pdf/{}{fragment}", path_escape(report)))
+        ));
+    }
+    app.files.contains_key(report).then(|| {
+        format!(
+            "<a class=\"source\" href=\"{}\">open the report text</a>",
+            esc(&format!("/source/{}", path_escape(report)))
+        )
+    })
 }
 
 /// The library's positioned error, with the query and a caret under the position.
@@ -504,6 +518,19 @@ pub fn paragraph_body(
     row("Judgement area", p.area.map_or("", |a| a.label()));
     let themes: Vec<String> = p.themes.iter().map(|t| words(t)).collect();
     row("Themes", &themes.join(", "));
+    row("Page", &p.page.map_or(String::new(), |n| n.to_string()));
+    if p.context {
+        row(
+            "Block",
+            "describes the inspection (local area, inspection team, letter) rather than findings",
+        );
+    }
+    row(
+        "Framework",
+        &citation
+            .framework
+            .map_or(String::new(), |f| f.as_str().to_uppercase()),
+    );
     row("Paragraph id", &p.id);
     let _ = write!(
         s,
@@ -511,7 +538,7 @@ pub fn paragraph_body(
         esc(&p.text)
     );
     s.push_str("<p class=\"links\">");
-    if let Some(link) = source_link(app, &p.id, None) {
+    if let Some(link) = source_link(app, &p.id, p.page) {
         s.push_str(&link);
         s.push_str(" · ");
     }

@@ -2,7 +2,7 @@
 //! into library queries and back into links.
 
 use axum::http::StatusCode;
-use ofsted_search::{Area, Error, Grade, Query, QueryError, ReportKind};
+use ofsted_search::{Area, Error, Framework, Grade, Query, QueryError, ReportKind};
 
 /// Longest query text accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -18,6 +18,7 @@ pub const FACETS: &[(&str, &str)] = &[
     ("authority", "Authority"),
     ("year", "Year"),
     ("kind", "Report kind"),
+    ("framework", "Framework"),
     ("overall", "Overall grade"),
     ("grade", "Section grade"),
     ("area", "Judgement area"),
@@ -29,6 +30,7 @@ pub const SPLITS: &[(&str, &str)] = &[
     ("grade", "section grade"),
     ("overall", "overall grade"),
     ("kind", "report kind"),
+    ("framework", "framework"),
     ("area", "judgement area"),
     ("authority", "authority"),
 ];
@@ -81,6 +83,7 @@ pub struct Params {
     pub authority: Vec<String>,
     pub years: Vec<(u16, u16)>,
     pub kind: Vec<ReportKind>,
+    pub framework: Vec<Framework>,
     pub overall: Vec<Grade>,
     pub grade: Vec<Grade>,
     pub area: Vec<Area>,
@@ -101,6 +104,7 @@ impl Default for Params {
             authority: Vec::new(),
             years: Vec::new(),
             kind: Vec::new(),
+            framework: Vec::new(),
             overall: Vec::new(),
             grade: Vec::new(),
             area: Vec::new(),
@@ -141,7 +145,8 @@ pub fn parse_params(raw: Option<&str>) -> Result<Params, BadRequest> {
                 }
                 p.split = value;
             }
-            "authority" | "year" | "kind" | "overall" | "grade" | "area" | "theme" => {
+            "authority" | "year" | "kind" | "framework" | "overall" | "grade" | "area"
+            | "theme" => {
                 if value.is_empty() {
                     continue;
                 }
@@ -153,6 +158,11 @@ pub fn parse_params(raw: Option<&str>) -> Result<Params, BadRequest> {
                             bad("a year (2014) or a range of years (2014..2016)")
                         })?),
                     "kind" => p.kind.push(
+                        value
+                            .parse()
+                            .map_err(|e| BadRequest::new(format!("{key}: {e}")))?,
+                    ),
+                    "framework" => p.framework.push(
                         value
                             .parse()
                             .map_err(|e| BadRequest::new(format!("{key}: {e}")))?,
@@ -248,6 +258,16 @@ impl Params {
             }
             _ => self.kind.iter().for_each(|&k| {
                 q.kind(k);
+            }),
+        }
+        match facet {
+            Some("framework") => {
+                if let Ok(f) = value.parse() {
+                    q.framework(f);
+                }
+            }
+            _ => self.framework.iter().for_each(|&f| {
+                q.framework(f);
             }),
         }
         match facet {

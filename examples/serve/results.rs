@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use ofsted_search::{
-    Area, Citation, Error, FacetCounts, Grade, Query, QueryError, ReportKind, SearchIndex,
-    SearchResults,
+    Area, Citation, Error, FacetCounts, Framework, Grade, Query, QueryError, ReportKind,
+    SearchIndex, SearchResults,
 };
 
 use crate::html::words;
@@ -21,6 +21,7 @@ pub struct Outcome {
     pub repaired: Option<QueryError>,
     pub lenient: bool,
     pub kind: BTreeMap<String, u64>,
+    pub framework: BTreeMap<String, u64>,
     pub overall: BTreeMap<String, u64>,
 }
 
@@ -44,6 +45,13 @@ pub fn search(index: &SearchIndex, params: &Params, fallback: bool) -> Result<Ou
         "kind",
         ReportKind::ALL.iter().map(|k| k.as_str()),
     )?;
+    let framework = value_counts(
+        index,
+        params,
+        lenient,
+        "framework",
+        Framework::ALL.iter().map(|f| f.as_str()),
+    )?;
     let overall = value_counts(
         index,
         params,
@@ -56,6 +64,7 @@ pub fn search(index: &SearchIndex, params: &Params, fallback: bool) -> Result<Ou
         repaired,
         lenient,
         kind,
+        framework,
         overall,
     })
 }
@@ -119,6 +128,11 @@ pub fn chart(index: &SearchIndex, params: &Params, outcome: &Outcome) -> Result<
             .filter(|k| outcome.kind.contains_key(k.as_str()))
             .map(|k| (k.as_str().to_string(), words(k.as_str())))
             .collect(),
+        "framework" => Framework::ALL
+            .iter()
+            .filter(|f| outcome.framework.contains_key(f.as_str()))
+            .map(|f| (f.as_str().to_string(), f.as_str().to_uppercase()))
+            .collect(),
         "area" => Area::ALL
             .iter()
             .filter(|a| facets.area.contains_key(a.as_str()))
@@ -155,6 +169,7 @@ pub fn chart(index: &SearchIndex, params: &Params, outcome: &Outcome) -> Result<
         series.push(match split {
             "authority" => "other authorities".into(),
             "kind" => "other".into(),
+            "framework" => "framework not known".into(),
             "area" => "no judgement area".into(),
             _ => "no grade".into(),
         });
