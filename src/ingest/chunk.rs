@@ -320,8 +320,10 @@ impl<'r> Chunker<'r> {
                         && next.number == line.number + 1
                         && starts_lowercase(&next.text)
                         && next.text.len() < 60
-                        && !ends_sentence(&next.text)
                         && line.heading.is_none()
+                        && (!ends_sentence(&next.text)
+                            || heading_judgement(&format!("{heading_text} {}", next.text))
+                                .is_some())
                     {
                         heading_text = format!("{heading_text} {}", next.text);
                         i += 1;
@@ -476,7 +478,8 @@ impl<'r> Chunker<'r> {
                     .take(2)
                     .find_map(|l| grade_only(&l.text));
                 let worded = bare.starts_with("the experiences and progress")
-                    || bare.starts_with("the graded judg");
+                    || bare.starts_with("the graded judg")
+                    || bare.starts_with("the impact of leaders");
                 if grade_follows.is_some() || worded || md_level.is_some_and(|l| l <= 3) {
                     return Heading::Judgement(area, grade_follows);
                 }
@@ -540,7 +543,14 @@ impl<'r> Chunker<'r> {
             }
             Heading::Judgement(area, grade) => {
                 if self.part == Part::Cover {
-                    return;
+                    // The cover's judgement table lists areas with their grades on lines of
+                    // their own; a heading that states its grade ("The experiences and
+                    // progress of children who need help and protection: outstanding") opens
+                    // the body.
+                    if heading_judgement(&text).is_none() {
+                        return;
+                    }
+                    self.part = Part::LocalAuthority;
                 }
                 self.context = false;
                 self.end_exclusion();
@@ -599,7 +609,12 @@ impl<'r> Chunker<'r> {
         }
         if line.bullet.is_some() || (self.layout.wrapped && line.indent > 0) {
             // A bullet marker in front of a lowercase word continues across a page break.
-            return !(lower_start && gap > 0 && !ends_sentence(&open.text));
+            if lower_start && gap > 0 && !ends_sentence(&open.text) {
+                return false;
+            }
+            // A short item ("there have been 49 adoptions") is a line of a list, which stays
+            // with the list; a long one is a point of its own.
+            return text.split_whitespace().count() >= SHORT_ITEM_WORDS;
         }
         if !ends_at_sentence(&open.text) {
             // An unfinished sentence continues, across line and page breaks.
@@ -626,6 +641,15 @@ impl<'r> Chunker<'r> {
     /// (names, dates, table labels) may continue a block but never start one.
     fn cover_content(&mut self, line: &Line, gap: usize) {
         let text = line.text.as_str();
+        // The title's lines are metadata (Report::title), not prose.
+        if self
+            .report
+            .title
+            .as_deref()
+            .is_some_and(|t| t.contains(text))
+        {
+            return;
+        }
         if self.open.is_none() {
             let full = !self.layout.wrapped || line.raw_len * 10 >= self.layout.width * 7;
             let starts = framework::is_cover_statement(text)
@@ -664,7 +688,7 @@ impl<'r> Chunker<'r> {
         // A lead-in to a list ("This local authority is good because:") or a stray fragment
         // is structure, not a paragraph; numbered paragraphs are always kept.
         let keep = block.number.is_some()
-            || ((words >= 6 && !(is_lead_in(&block.text) && words <= 20))
+            || ((words >= 6 && !(is_lead_in(&block.text) && words < 8))
                 || (words >= 3 && ends_sentence(&block.text)))
                 && !framework::is_boilerplate(&block.text);
         if keep {
@@ -672,6 +696,9 @@ impl<'r> Chunker<'r> {
         }
     }
 }
+
+/// Bullet items shorter than this many words continue the block before them.
+const SHORT_ITEM_WORDS: usize = 8;
 
 const IGNORE: &[&str] = &[
     "key judgement",
@@ -721,6 +748,7 @@ const MAX_MISSING: u32 = 3;
 impl Chain {
     fn find(lines: &[Line], layout: Layout) -> Chain {
         let mut candidates: Vec<(usize, u32)> = Vec::new();
+        let mut doubts: Vec<bool> = Vec::new();
         // The text line before, and whether a blank line came between.
         let mut prev: Option<(&Line, bool)> = None;
         for (i, l) in lines.iter().enumerate() {
@@ -737,20 +765,29 @@ impl Chain {
                 continue;
             }
             let text = l.text.as_str();
+
             if is_contents_entry(text) || table_row(text).is_some() {
                 continue;
             }
             // In wrapped text, a number right below a full line that stops mid-sentence
-            // ("…care leavers aged 18 to" / "25. This visit focused on:") ends that sentence.
-            if let Some((p, false)) = before {
+            // ("…care leavers aged 18 to" / "25. This visit focused on:") may end that
+            // sentence: such a number only counts as part of a chain of several.
+            let doubtful = before.is_some_and(|(p, gap)| {
                 let full = p.raw_len * 10 >= layout.width * 8;
                 let mid_sentence = p.text.ends_with(|c: char| c.is_lowercase() || c == ',');
-                if layout.wrapped && full && mid_sentence && p.bullet.is_none() {
-                    continue;
+                layout.wrapped && !gap && full && mid_sentence && p.bullet.is_none()
+            });
+            if let Some((n, rest)) = parse_number(text) {
+                // A judgement-table row ("1. Children who need help and protection", its grade
+                // on the lines below) names an area; a paragraph says something about it.
+                let label = area_in(rest).is_some()
+                    && rest.split_whitespace().count() <= 10
+                    && !ends_sentence(rest)
+                    && grade_below(&lines[i + 1..]);
+                if !label {
+                    candidates.push((i, n));
+                    doubts.push(doubtful);
                 }
-            }
-            if let Some((n, _)) = parse_number(text) {
-                candidates.push((i, n));
             } else if let Some(n) = alone_number(text) {
                 // The paragraph's text must follow: the next text line, starting like a sentence.
                 let next = lines[i + 1..].iter().find(|l| l.kind == LineKind::Text);
@@ -758,6 +795,7 @@ impl Chain {
                     starts_like_sentence(&n.text) && alone_number(&n.text).is_none()
                 }) {
                     candidates.push((i, n));
+                    doubts.push(false);
                 }
             }
         }
@@ -792,6 +830,9 @@ impl Chain {
         let Some(mut at) = (0..candidates.len()).max_by_key(|&c| (len[c], c)) else {
             return chain;
         };
+        if len[at] == 1 && doubts[at] {
+            return chain;
+        }
         loop {
             let (line, n) = candidates[at];
             chain.numbers.insert(line, n);
@@ -809,6 +850,21 @@ impl Chain {
         chain.gaps.reverse();
         chain
     }
+}
+
+/// Whether a grade stands within the next text lines, alone or wrapped over two lines
+/// ("Requires" / "Improvement"), as it does below a judgement-table label.
+fn grade_below(lines: &[Line]) -> bool {
+    let next: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.kind == LineKind::Text)
+        .take(3)
+        .map(|l| l.text.as_str())
+        .collect();
+    next.iter().any(|t| grade_only(t).is_some())
+        || next
+            .windows(2)
+            .any(|w| grade_only(&format!("{} {}", w[0], w[1])).is_some())
 }
 
 /// `12.` alone on its line → 12.

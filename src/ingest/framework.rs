@@ -54,11 +54,12 @@ pub fn recognise(head: &[&Line]) -> Recognised {
     });
     for (i, l) in head.iter().enumerate().take(30) {
         let lower = simplify(&l.text);
-        // The title may be wrapped: judge it with the next line joined.
-        let joined = match head.get(i + 1) {
-            Some(next) => format!("{lower} {}", simplify(&next.text)),
-            None => lower.clone(),
-        };
+        // The title may be wrapped over up to three lines: judge it with them joined.
+        let joined = head[i..head.len().min(i + 3)]
+            .iter()
+            .map(|l| simplify(&l.text))
+            .collect::<Vec<_>>()
+            .join(" ");
         match letter_title(&l.text) {
             Some(ReportKind::FocusedVisit) => {
                 return found(ReportKind::FocusedVisit, Some(Framework::Ilacs), i)
@@ -263,6 +264,7 @@ pub fn section_role(heading: &str) -> Option<SectionRole> {
 pub const END_MATTER: &[&str] = &[
     "the office for standards in education, children's services and skills (ofsted)",
     "ofsted will take the findings from this",
+    "any complaints about the inspection or the report should be made",
     "yours sincerely",
     "yours faithfully",
 ];
