@@ -23,7 +23,11 @@
 //!   overall grade), `grade` (the section's grade), `area`, `theme` (values of one filter are
 //!   alternatives, different filters must all hold), `page` (from 1), `limit` (hits per page,
 //!   at most 100) and `split` (what the chart's bars are split by: `grade`, `overall`, `kind`,
-//!   `framework`, `area` or `authority`). Example: `/?q=missing+children&year=2014&grade=inadequate`.
+//!   `framework`, `area` or `authority`), `match` (`all` or `any`: every word or any word
+//!   must match, with the library's all-words fallback off; the page's facet, chart and
+//!   paging links carry the mode of the search they were counted in, so that a click narrows
+//!   the same matching set, and clicking a facet shows as many paragraphs as it counted).
+//!   Example: `/?q=missing+children&year=2014&grade=inadequate`.
 //! - `/p/ID` — one paragraph by its id, with its citation, its neighbours in the report and
 //!   similar paragraphs from other councils.
 //! - `/source/REPORT_ID` — the text file the report was read from, and `/pdf/REPORT_ID` the
@@ -37,8 +41,9 @@
 //! (bad parameters; query errors add `"position"`, the character offset), 404 (unknown id or
 //! path) or 500.
 //!
-//! - `GET /api/search?q=…&<filters>&limit=&offset=&lenient=true` — [`SearchResults`]. Strict
-//!   parsing unless `lenient=true`; `limit` at most 100 (default 10).
+//! - `GET /api/search?q=…&<filters>&limit=&offset=&lenient=true&match=` — [`SearchResults`].
+//!   Strict parsing unless `lenient=true`; `limit` at most 100 (default 10); `match` as above
+//!   (without it, the library's default ranking, fallback included).
 //! - `GET /api/facets?q=…&<filters>` — `{"total": N, "facets": FacetCounts, "kind": {…},
 //!   "framework": {…}, "overall": {…}}`: the library's [`FacetCounts`] plus counts per report
 //!   kind, framework and overall grade (each computed with the library's filters, one count
@@ -261,7 +266,7 @@ async fn blocking(app: Arc<App>, f: impl FnOnce(&App) -> Response + Send + 'stat
 
 async fn search_page(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
     blocking(app, move |app| {
-        let params = match parse_params(raw.as_deref()) {
+        let mut params = match parse_params(raw.as_deref()) {
             Ok(p) => p,
             Err(e) => return error_page(&Params::default(), &e),
         };
@@ -272,6 +277,10 @@ async fn search_page(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Re
             Ok(o) => o,
             Err(e) => return error_page(&params, &e),
         };
+        // Links from this page keep its matching set (see `Params::matching`).
+        if params.similar.is_none() {
+            params.matching = Some(outcome.counting.any);
+        }
         let chart = match chart(&app.index, &params, &outcome) {
             Ok(c) => c,
             Err(e) => return error_page(&params, &e),

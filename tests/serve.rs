@@ -526,6 +526,9 @@ fn a_browser_searches_clicks_a_facet_and_opens_a_paragraph() {
         href.as_str().unwrap().contains(&format!("grade={grade}")),
         "{href}"
     );
+    // The link pins the matching set it was counted in (the library's all-words fallback
+    // would otherwise decide afresh within the narrower filter).
+    assert!(href.as_str().unwrap().contains("match="), "{href}");
     let selected = browser.eval(
         "[...document.querySelectorAll('a.facet-value.selected')].map(a => a.dataset.facet + '=' + a.dataset.value)",
     );

@@ -61,6 +61,12 @@ pub fn results_body(s: &mut String, app: &App, params: &Params, outcome: &Outcom
             esc(id)
         );
     }
+    if outcome.counting.any && params.similar.is_none() {
+        s.push_str(
+            "<p class=\"widened\">Few paragraphs contain every word, so paragraphs with any of \
+             them are included (those with every word first).</p>",
+        );
+    }
     let shown = results.hits.len();
     let _ = write!(
         s,
@@ -320,6 +326,13 @@ pub fn hidden_inputs(s: &mut String, params: &Params, skip: &[&str]) {
     }
     if params.limit != 10 {
         pairs.push(("limit", params.limit.to_string()));
+    }
+    if let (Some(any), false, false) = (
+        params.matching,
+        skip.contains(&"q"),
+        params.filters.is_empty(),
+    ) {
+        pairs.push(("match", if any { "any" } else { "all" }.to_string()));
     }
     if !skip.contains(&"split") && params.split != "grade" {
         pairs.push(("split", params.split.clone()));

@@ -2,7 +2,9 @@
 //! into library queries and back into links.
 
 use axum::http::StatusCode;
-use ofsted_search::{Area, Error, Framework, Grade, Query, QueryError, ReportKind};
+use ofsted_search::{
+    Area, Error, Framework, Grade, Operator, Query, QueryError, Ranking, ReportKind,
+};
 
 /// Longest query text accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -93,6 +95,10 @@ pub struct Params {
     pub offset: usize,
     pub split: String,
     pub lenient: bool,
+    /// `match=all|any`: the matching set pinned (`Some(true)`: any word), with the library's
+    /// all-words fallback off. Facet links carry the mode of the search they were counted in,
+    /// so that clicking one shows as many paragraphs as it said.
+    pub matching: Option<bool>,
 }
 
 impl Default for Params {
@@ -114,6 +120,7 @@ impl Default for Params {
             offset: 0,
             split: "grade".into(),
             lenient: false,
+            matching: None,
         }
     }
 }
@@ -137,6 +144,13 @@ pub fn parse_params(raw: Option<&str>) -> Result<Params, BadRequest> {
             }
             "limit" => p.limit = value.parse().map_err(|_| bad("a whole number"))?,
             "offset" => offset = Some(value.parse().map_err(|_| bad("a whole number"))?),
+            "match" => {
+                p.matching = match value.as_str() {
+                    "all" => Some(false),
+                    "any" => Some(true),
+                    _ => return Err(bad("all or any")),
+                }
+            }
             "lenient" => p.lenient = matches!(value.as_str(), "true" | "1" | "yes" | "on"),
             "split" => {
                 if !SPLITS.iter().any(|(s, _)| *s == value) {
@@ -238,6 +252,12 @@ impl Params {
             .limit(self.limit)
             .offset(self.offset)
             .highlight(crate::html::MARK_START, crate::html::MARK_END);
+        if let Some(any) = self.matching {
+            let mut ranking = Ranking::default();
+            ranking.fallback_below(0);
+            q.ranking(ranking)
+                .operator(if any { Operator::Any } else { Operator::All });
+        }
         let facet = only.map(|(f, _)| f);
         let value = only.map(|(_, v)| v).unwrap_or("");
         if facet == Some("authority") {
@@ -333,6 +353,10 @@ impl Params {
         };
         for (k, v) in filters {
             s.append_pair(k, v);
+        }
+        // Narrowing keeps the matching set; with no filter left, the search is new again.
+        if let (Some(any), false) = (self.matching, filters.is_empty()) {
+            s.append_pair("match", if any { "any" } else { "all" });
         }
         if page > 1 {
             s.append_pair("page", &page.to_string());

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use ofsted_search::{
-    Area, Citation, Error, FacetCounts, Framework, Grade, Query, QueryError, ReportKind,
-    SearchIndex, SearchResults,
+    Area, Citation, Error, FacetCounts, Framework, Grade, Operator, Query, QueryError, Ranking,
+    ReportKind, SearchIndex, SearchResults,
 };
 
 use crate::html::words;
@@ -19,7 +19,8 @@ pub struct Outcome {
     pub results: SearchResults,
     /// The strict parser's complaint, when the page fell back to lenient parsing.
     pub repaired: Option<QueryError>,
-    pub lenient: bool,
+    /// How the count queries reproduce this search's matching set.
+    pub counting: Counting,
     pub kind: BTreeMap<String, u64>,
     pub framework: BTreeMap<String, u64>,
     pub overall: BTreeMap<String, u64>,
@@ -38,34 +39,91 @@ pub fn search(index: &SearchIndex, params: &Params, fallback: bool) -> Result<Ou
         }
         Err(e) => return Err(BadRequest::from_error(e)),
     };
+    let counting = counting(index, params, lenient, results.total)?;
     let kind = value_counts(
         index,
         params,
-        lenient,
+        counting,
         "kind",
         ReportKind::ALL.iter().map(|k| k.as_str()),
     )?;
     let framework = value_counts(
         index,
         params,
-        lenient,
+        counting,
         "framework",
         Framework::ALL.iter().map(|f| f.as_str()),
     )?;
     let overall = value_counts(
         index,
         params,
-        lenient,
+        counting,
         "overall",
         Grade::ALL.iter().map(|g| g.as_str()),
     )?;
     Ok(Outcome {
         results,
         repaired,
-        lenient,
+        counting,
         kind,
         framework,
         overall,
+    })
+}
+
+/// Count queries that filter on one more value must count within the same matching set as
+/// the search itself. The library's all-words fallback (see `Ranking::fallback_below`) decides
+/// per query, so a narrower filter could widen a count query to any-word matching when the
+/// search itself did not, or the reverse. Counting therefore turns the fallback off and says
+/// which set the search matched: every word, or (when it fell back) any word.
+#[derive(Clone, Copy)]
+pub struct Counting {
+    pub lenient: bool,
+    /// The search fell back to any-word matching.
+    pub any: bool,
+}
+
+impl Counting {
+    /// A count-only query (no hits) for `params`, optionally with one facet's filter
+    /// replaced by one value.
+    pub fn query(self, params: &Params, only: Option<(&str, &str)>) -> Query {
+        let mut q = params.query(self.lenient, only);
+        let mut ranking = Ranking::default();
+        ranking.fallback_below(0);
+        q.ranking(ranking)
+            .operator(if self.any {
+                Operator::Any
+            } else {
+                Operator::All
+            })
+            .limit(0)
+            .offset(0);
+        q
+    }
+}
+
+/// Whether the search (which matched `total` paragraphs) fell back to any-word matching: the
+/// all-words set is a subset of the any-word set, so it did when the all-words count is
+/// smaller.
+fn counting(
+    index: &SearchIndex,
+    params: &Params,
+    lenient: bool,
+    total: u64,
+) -> Result<Counting, BadRequest> {
+    if let Some(any) = params.matching {
+        return Ok(Counting { lenient, any });
+    }
+    let strict = Counting {
+        lenient,
+        any: false,
+    };
+    let mut q = strict.query(params, None);
+    q.facets(false);
+    let all = index.search(&q).map_err(BadRequest::from_error)?.total;
+    Ok(Counting {
+        lenient,
+        any: all < total,
     })
 }
 
@@ -74,7 +132,7 @@ pub fn search(index: &SearchIndex, params: &Params, fallback: bool) -> Result<Ou
 pub fn value_counts<'a>(
     index: &SearchIndex,
     params: &Params,
-    lenient: bool,
+    counting: Counting,
     facet: &str,
     values: impl Iterator<Item = &'a str>,
 ) -> Result<BTreeMap<String, u64>, BadRequest> {
@@ -89,8 +147,8 @@ pub fn value_counts<'a>(
         if !selected.is_empty() && !selected.contains(&value) {
             continue;
         }
-        let mut q = params.query(lenient, Some((facet, value)));
-        q.limit(0).offset(0).facets(false);
+        let mut q = counting.query(params, Some((facet, value)));
+        q.facets(false);
         let n = index.search(&q).map_err(BadRequest::from_error)?.total;
         if n > 0 {
             counts.insert(value.to_string(), n);
@@ -147,8 +205,7 @@ pub fn chart(index: &SearchIndex, params: &Params, outcome: &Outcome) -> Result<
     values.truncate(8);
     let mut counts = vec![Vec::with_capacity(values.len() + 1); years.len()];
     for (value, _) in &values {
-        let mut q = params.query(outcome.lenient, Some((split, value)));
-        q.limit(0).offset(0);
+        let q = outcome.counting.query(params, Some((split, value)));
         let per_year = index
             .search(&q)
             .map_err(BadRequest::from_error)?
