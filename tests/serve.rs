@@ -751,7 +751,7 @@ fn the_chart_splits_by_another_facet_and_similar_paragraphs_have_a_page() {
     // Every bar segment is one report kind; together they are every matching paragraph.
     let segments: u64 = r
         .body
-        .split("<rect class=\"s")
+        .split("<rect class=\"")
         .skip(1)
         .map(|rect| {
             let count = rect.split("data-count=\"").nth(1).unwrap();

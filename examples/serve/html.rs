@@ -283,8 +283,9 @@ pub fn chart_html(s: &mut String, params: &Params, chart: &Chart) {
             let (top, bottom) = (y(base + count), y(base));
             let _ = write!(
                 s,
-                "<rect class=\"s{j}\" data-series=\"{}\" data-count=\"{count}\" x=\"{x:.1}\" \
+                "<rect class=\"{}\" data-series=\"{}\" data-count=\"{count}\" x=\"{x:.1}\" \
                  y=\"{top:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"><title>{}: {} {count}</title></rect>",
+                esc(&chart.classes[j]),
                 esc(&chart.series[j]),
                 (bottom - top).max(0.5),
                 esc(year),
@@ -301,10 +302,11 @@ pub fn chart_html(s: &mut String, params: &Params, chart: &Chart) {
         );
     }
     s.push_str("</svg><ul class=\"legend\">");
-    for (j, label) in chart.series.iter().enumerate() {
+    for (label, class) in chart.series.iter().zip(&chart.classes) {
         let _ = write!(
             s,
-            "<li><span class=\"swatch s{j}\"></span>{}</li>",
+            "<li><span class=\"swatch {}\"></span>{}</li>",
+            esc(class),
             esc(label)
         );
     }

@@ -162,6 +162,8 @@ pub fn value_counts<'a>(
 pub struct Chart {
     pub years: Vec<String>,
     pub series: Vec<String>,
+    /// Each series' CSS class: a grade's own colour (`g-inadequate`), else one by position.
+    pub classes: Vec<String>,
     pub counts: Vec<Vec<u64>>,
 }
 
@@ -215,6 +217,14 @@ pub fn chart(index: &SearchIndex, params: &Params, outcome: &Outcome) -> Result<
             counts[i].push(per_year.get(year).copied().unwrap_or(0));
         }
     }
+    let mut classes: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(j, (value, _))| match split {
+            "grade" | "overall" => format!("g-{value}"),
+            _ => format!("s{j}"),
+        })
+        .collect();
     let mut series: Vec<String> = values.into_iter().map(|(_, label)| label).collect();
     // What the split does not cover: ungraded sections, smaller authorities.
     let rest: Vec<u64> = years
@@ -230,6 +240,7 @@ pub fn chart(index: &SearchIndex, params: &Params, outcome: &Outcome) -> Result<
             "area" => "no judgement area".into(),
             _ => "no grade".into(),
         });
+        classes.push("rest".into());
         for (c, n) in counts.iter_mut().zip(rest) {
             c.push(n);
         }
@@ -237,6 +248,7 @@ pub fn chart(index: &SearchIndex, params: &Params, outcome: &Outcome) -> Result<
     Ok(Chart {
         years,
         series,
+        classes,
         counts,
     })
 }
