@@ -215,8 +215,18 @@ fn encode(text: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // A minimal DevTools-protocol client: one page, commands answered in order.
 
+/// A browser process, killed when dropped (also when a test panics while starting it).
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 struct Browser {
-    child: Child,
+    _child: KillOnDrop,
     ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
     next_id: u64,
     _profile: tempfile::TempDir,
@@ -252,6 +262,7 @@ impl Browser {
                      (`apt-get install chromium`, as .ci/run does) or CHROMIUM=/path/to/it"
                 )
             });
+        let child = KillOnDrop(child);
         // Chromium writes the port it chose to DevToolsActivePort in its profile.
         let port_file = profile.path().join("DevToolsActivePort");
         let started = Instant::now();
@@ -283,7 +294,7 @@ impl Browser {
             s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
         }
         let mut browser = Browser {
-            child,
+            _child: child,
             ws,
             next_id: 0,
             _profile: profile,
@@ -397,13 +408,6 @@ impl Browser {
             .unwrap();
         assert!(png.starts_with(b"\x89PNG"), "not a PNG");
         std::fs::write(path, png).unwrap();
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
