@@ -14,22 +14,20 @@
 //! again (the expensive part), so a new ingester or an edited report is picked up, and
 //! reports whose file vanished are removed. Run with `--help` for every option.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ofsted_search::index::content_hash;
-use ofsted_search::ingest::{Batch, Ingester};
 use ofsted_search::{
-    Area, FacetCounts, Framework, Grade, IndexWriter, Operator, Query, ReportKind, SearchIndex,
-    SearchResults,
+    Area, FacetCounts, Framework, Grade, Operator, Query, ReportKind, SearchIndex, SearchResults,
 };
 
 #[path = "support/progress_bar.rs"]
 mod progress_bar;
-use progress_bar::ProgressBar;
+#[path = "support/sync.rs"]
+mod sync;
 
 const USAGE: &str = "\
 usage: search [OPTIONS] [WORDS...]
@@ -136,7 +134,7 @@ fn run() -> Result<(), Failure> {
         return emit(&format!("{USAGE}\n"));
     };
     let index = SearchIndex::open_or_create(&options.index)?;
-    sync(&index, &options.corpus, options.rebuild)?;
+    sync::sync(&index, &options.corpus, options.rebuild, "search").map_err(Failure::Error)?;
 
     let text = options.words.join(" ");
     let mut query = match &options.similar {
@@ -329,87 +327,6 @@ fn years(flag: &str, text: &str) -> Result<(u16, u16), Failure> {
             Ok((y, y))
         }
     }
-}
-
-/// Brings the index up to date with the corpus directory.
-fn sync(index: &SearchIndex, corpus: &Path, rebuild: bool) -> Result<(), Failure> {
-    // `.txt` and `.pdf` reports, mixed.
-    let files = ofsted_search::ingest::batch::report_files(corpus)
-        .map_err(|e| Failure::Error(format!("{e} (use --corpus DIR)")))?;
-
-    let indexed: BTreeMap<String, String> = index
-        .reports()?
-        .into_iter()
-        .map(|r| (r.report.report_id, r.content_hash))
-        .collect();
-    if indexed.is_empty() && !files.is_empty() {
-        eprintln!(
-            "search: first run: indexing {} report files into {} (later runs reuse it)",
-            files.len(),
-            index
-                .path()
-                .map_or("memory".into(), |p| p.display().to_string())
-        );
-    }
-    let ingester = Ingester::new();
-    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
-    // The writer locks the index, so it is opened only when a report has changed: a run
-    // over an up-to-date index reads but never writes.
-    let mut writer: Option<IndexWriter> = None;
-    let mut reindexed = 0;
-    let bar = ProgressBar::stderr();
-    // Each report is indexed as soon as it is read; files that cannot be read are skipped
-    // (the bar prints why) rather than stopping the search.
-    Batch::new(&ingester).skip_errors(true).run_with_progress(
-        &files,
-        |event| bar.update(event),
-        |file, parsed| {
-            let id = &parsed.report.report_id;
-            if let Some(first) = seen.get(id) {
-                bar.message(&format!(
-                    "search: skipping {}: it has the same report id '{id}' as {}",
-                    file.display(),
-                    first.display()
-                ));
-                return Ok(());
-            }
-            seen.insert(id.clone(), file.to_path_buf());
-            if rebuild || indexed.get(id) != Some(&content_hash(parsed)) {
-                let writer = match &mut writer {
-                    Some(writer) => writer,
-                    None => writer.insert(index.writer()?),
-                };
-                writer.add_report(parsed)?;
-                reindexed += 1;
-            }
-            Ok(())
-        },
-    )?;
-    let vanished: Vec<&String> = indexed
-        .keys()
-        .filter(|id| !seen.contains_key(*id))
-        .collect();
-    if writer.is_none() && vanished.is_empty() {
-        return Ok(());
-    }
-    let mut writer = match writer {
-        Some(writer) => writer,
-        None => index.writer()?,
-    };
-    for id in &vanished {
-        eprintln!("removing {id}: its file is gone");
-        writer.remove_report(id);
-    }
-    writer.finish()?;
-    eprintln!(
-        "index {} ready: {} reports ({reindexed} indexed now), {} paragraphs",
-        index
-            .path()
-            .map_or("(in memory)".into(), |p| p.display().to_string()),
-        seen.len(),
-        index.num_paragraphs()?
-    );
-    Ok(())
 }
 
 /// Turns `--authority` values into indexed names: an exact name, or every name containing the

@@ -25,6 +25,7 @@ const COVERED: &[&str] = &[
     "fidelity",
     "latency",
     "search",
+    "serve",
     "similar",
 ];
 
@@ -562,7 +563,12 @@ fn search_skips_unreadable_files_and_forgets_removed_reports() {
     // Every report about Rotherham (the 2014 inspection, the 2019 focused visit) goes.
     for entry in std::fs::read_dir(&corpus).unwrap() {
         let path = entry.unwrap().path();
-        if path.file_name().unwrap().to_string_lossy().starts_with("rotherham-") {
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("rotherham-")
+        {
             std::fs::remove_file(path).unwrap();
         }
     }
@@ -617,6 +623,39 @@ fn latency_measures_every_class_on_every_engine() {
     for part in ["postings:", "positions:", "fieldnorms:", "document store:"] {
         assert!(stdout.contains(part), "no index size for {part}\n{stdout}");
     }
+}
+
+/// The page itself is driven in a browser by tests/serve.rs; here, its command line.
+#[test]
+fn serve_explains_its_options_and_refuses_bad_ones() {
+    let (help, _) = run_ok("serve", &["--help"]);
+    for option in ["--index", "--corpus", "--addr", "127.0.0.1:8080"] {
+        assert!(help.contains(option), "{option} not in:\n{help}");
+    }
+    let out = run("serve", &["--addr", "localhost"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("--addr: 'localhost'"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let index = dir.path().join("index");
+    let out = run(
+        "serve",
+        &[
+            "--corpus",
+            missing.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("cannot read the corpus directory"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -188,7 +188,11 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         } else {
             counted.max(seen)
         };
-        (Some(hits), usize::try_from(total).unwrap_or(usize::MAX), None)
+        (
+            Some(hits),
+            usize::try_from(total).unwrap_or(usize::MAX),
+            None,
+        )
     } else {
         ranked(limit, q.offset, facets)?
     };
