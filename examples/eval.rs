@@ -80,7 +80,7 @@ fn run() -> Result<(), harness::Error> {
     let lenient = std::env::args().any(|a| a == "--lenient");
 
     // Step 1: ingest the corpus and resolve the judgments (fails loudly on a bad substring).
-    let corpus = Corpus::load(&root.join(harness::CORPUS))?;
+    let corpus = Corpus::load_original(&root.join(harness::CORPUS))?;
     let queries = load_queries(&root.join(harness::QUERIES), &corpus, lenient)?;
     if std::env::args().any(|a| a == "--paragraphs") {
         // For judges: every paragraph's id and opening words, to check the pool is complete.
