@@ -653,7 +653,7 @@ fn serve_explains_its_options_and_refuses_bad_ones() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("cannot read the corpus directory"),
+        stderr.contains("cannot list report files") && stderr.contains("--corpus DIR"),
         "{stderr}"
     );
 }
