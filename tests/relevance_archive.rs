@@ -16,10 +16,6 @@ use std::path::Path;
 use harness::{CrateSystem, Run, System};
 use ofsted_search::{Operator, Query, Ranking};
 
-/// How far below plain BM25 the default ranking may measure on the test half before this
-/// guard fails (see the measured figures at the assertion).
-const MAX_LOSS_TO_PLAIN: f64 = 0.02;
-
 #[test]
 fn default_ranking_is_no_worse_than_plain_bm25_on_the_test_half() -> Result<(), harness::Error> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -57,13 +53,13 @@ fn default_ranking_is_no_worse_than_plain_bm25_on_the_test_half() -> Result<(), 
         test.len(),
         resolved * 100.0
     );
-    // Measured 2026-12-01 after merging the performance work (vocabulary forms through word
-    // pairs): default 0.692, plain BM25 0.705 on the test half — issue 13's target (default
-    // >= plain + 0.05) is missed, and the default is 0.013 below plain. This guard keeps it
-    // from falling further (a tolerance of 0.02) until the ranking recovers the lead.
+    // Measured 2026-12-01: default 0.712, plain BM25 0.708 on the test half (issue 13's
+    // target, default >= plain + 0.05, is missed; RELEVANCE.md). Word-pair vocabulary forms
+    // scored by the pair's own idf had dropped the default to 0.692, below plain: this guard
+    // is what a ranking change must not break.
     assert!(
-        ours.ndcg10 >= theirs.ndcg10 - MAX_LOSS_TO_PLAIN,
-        "default nDCG@10 {:.3} fell below plain BM25 {:.3} - 0.02 on the test half",
+        ours.ndcg10 >= theirs.ndcg10,
+        "default nDCG@10 {:.3} fell below plain BM25 {:.3} on the test half",
         ours.ndcg10,
         theirs.ndcg10
     );

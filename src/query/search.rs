@@ -54,6 +54,7 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         analyzer,
         highlight: Vec::new(),
         ranking: q.ranking.clone(),
+        searcher: searcher.clone(),
     };
 
     let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
@@ -376,6 +377,8 @@ struct Compiler {
     highlight: Vec<String>,
     /// How rewritten spans are scored.
     ranking: Ranking,
+    /// The index statistics that weigh rewritten spans.
+    searcher: Searcher,
 }
 
 impl Compiler {
@@ -410,6 +413,7 @@ impl Compiler {
                     &mut self.analyzer,
                     &self.ranking,
                     highlight,
+                    &self.searcher,
                 )
             }
             Node::Bool(children) => {
