@@ -1,6 +1,6 @@
 //! Query semantics that serve users: how the words of a query become a ranked search.
 //!
-//! Four things happen between the parsed query and the engine, each measured on the judged
+//! Five things happen between the parsed query and the engine, each measured on the judged
 //! query set (see `RELEVANCE.md`):
 //!
 //! 1. **Stop and question words go.** "where did police not attend strategy meetings?"
@@ -18,6 +18,10 @@
 //!    span may match instead and the paragraphs that match every span stay on top.
 //! 4. **Section headings count a little.** A word in the paragraph's section heading adds a
 //!    fraction of what it adds in the text (to paragraphs that match in their text).
+//! 5. **Context blocks weigh less.** A paragraph that describes rather than judges (what the
+//!    inspection looked at, local facts, letter prose: [`Paragraph::context`](crate::Paragraph))
+//!    scores [`Ranking::context_weight`] times its BM25 score, so findings come first unless
+//!    the context block matches much better.
 //!
 //! Quoted phrases, `+`/`-` prefixes and `AND`/`OR`/`NOT` keep their exact meaning: only
 //! side-by-side bare words are rewritten.
@@ -35,7 +39,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
-use crate::index::{pair, Fields};
+use crate::index::{pair, Fields, ROLE_CONTEXT};
 use crate::query::parser::{Node, Occur};
 use crate::vocab::{words, EntryKind, Vocabulary};
 
@@ -168,6 +172,7 @@ pub struct Ranking {
     fallback_below: usize,
     section_boost: f32,
     exact_boost: f32,
+    context_weight: f32,
 }
 
 impl Default for Ranking {
@@ -178,6 +183,7 @@ impl Default for Ranking {
             fallback_below: 20,
             section_boost: 0.3,
             exact_boost: 0.25,
+            context_weight: 0.5,
         }
     }
 }
@@ -191,6 +197,7 @@ impl PartialEq for Ranking {
             && self.fallback_below == other.fallback_below
             && self.section_boost.to_bits() == other.section_boost.to_bits()
             && self.exact_boost.to_bits() == other.exact_boost.to_bits()
+            && self.context_weight.to_bits() == other.context_weight.to_bits()
     }
 }
 
@@ -204,6 +211,7 @@ impl std::hash::Hash for Ranking {
         self.fallback_below.hash(state);
         self.section_boost.to_bits().hash(state);
         self.exact_boost.to_bits().hash(state);
+        self.context_weight.to_bits().hash(state);
     }
 }
 
@@ -225,6 +233,7 @@ impl Ranking {
             fallback_below: 0,
             section_boost: 0.0,
             exact_boost: 0.0,
+            context_weight: 1.0,
         }
     }
 
@@ -269,6 +278,29 @@ impl Ranking {
         // Not `max`: it would keep -0.0, whose bits differ from 0.0 (see `PartialEq`).
         self.exact_boost = if weight > 0.0 { weight } else { 0.0 };
         self
+    }
+
+    /// Score multiplier of context blocks ([`Paragraph::context`](crate::Paragraph): what
+    /// the inspection looked at, letter prose) relative to findings; clamped to 0..=1, NaN
+    /// is 1. Below 1 a finding outranks a context block that matches about as well, while a
+    /// context block that matches much better (the passage a known-item query names) still
+    /// ranks. [`Query::findings_only`](crate::Query::findings_only) leaves them out instead.
+    /// By default, 0.5 (chosen on the tuning half of the archive judged set: `RELEVANCE.md`);
+    /// [`Ranking::plain`] has 1.
+    pub fn context_weight(&mut self, weight: f32) -> &mut Ranking {
+        self.context_weight = if weight >= 1.0 || weight.is_nan() {
+            1.0
+        } else if weight > 0.0 {
+            weight
+        } else {
+            0.0
+        };
+        self
+    }
+
+    /// The context-block multiplier (see [`Ranking::context_weight`]).
+    pub(crate) fn context_multiplier(&self) -> f32 {
+        self.context_weight
     }
 
     /// The fallback threshold (see [`Ranking::fallback_below`]).
@@ -617,6 +649,7 @@ impl AllSpans {
         self,
         limit: usize,
         offset: usize,
+        context_weight: f32,
     ) -> impl Collector<Fruit = Vec<((bool, Score), DocAddress)>> {
         let by_segment = self.by_segment;
         TopDocs::with_limit(limit)
@@ -626,8 +659,44 @@ impl AllSpans {
                     .get(&segment.segment_id())
                     .cloned()
                     .unwrap_or_default();
-                move |doc: DocId, score: Score| (docs.contains(&doc), score)
+                let weight = RoleWeights::of(segment, context_weight);
+                move |doc: DocId, score: Score| (docs.contains(&doc), score * weight.of_doc(doc))
             })
+    }
+}
+
+/// Per segment, the score multiplier of each paragraph: [`Ranking::context_weight`] for
+/// context blocks, 1 for findings (read from the `role` fast field).
+pub(crate) struct RoleWeights {
+    column: Option<(tantivy::columnar::StrColumn, u64)>,
+    weight: f32,
+}
+
+impl RoleWeights {
+    pub(crate) fn of(segment: &SegmentReader, weight: f32) -> RoleWeights {
+        let column = if weight < 1.0 {
+            segment
+                .fast_fields()
+                .str("role")
+                .ok()
+                .flatten()
+                .and_then(|c| {
+                    let ord = c.dictionary().term_ord(ROLE_CONTEXT).ok().flatten()?;
+                    Some((c, ord))
+                })
+        } else {
+            None
+        };
+        RoleWeights { column, weight }
+    }
+
+    pub(crate) fn of_doc(&self, doc: DocId) -> f32 {
+        match &self.column {
+            Some((column, context)) if column.term_ords(doc).next() == Some(*context) => {
+                self.weight
+            }
+            _ => 1.0,
+        }
     }
 }
 

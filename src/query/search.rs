@@ -113,9 +113,22 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let limit = q.limit.min(docs.saturating_sub(q.offset));
     let facets = q.facets.then_some(FacetCollector);
+    let context_weight = q.ranking.context_multiplier();
     // The top `n` hits after `offset` in rank order, with the total and the facet counts.
     let ranked = |n: usize, offset: usize, facets: Option<FacetCollector>| {
         match all_spans.clone() {
+            None if context_weight < 1.0 => {
+                // Context blocks weigh less (src/ranking.rs).
+                let top = (n > 0).then(|| {
+                    TopDocs::with_limit(n).and_offset(offset).tweak_score(
+                        move |segment: &tantivy::SegmentReader| {
+                            let weight = ranking::RoleWeights::of(segment, context_weight);
+                            move |doc: tantivy::DocId, score: f32| score * weight.of_doc(doc)
+                        },
+                    )
+                });
+                searcher.search(&query, &(top, Count, facets))
+            }
             None => {
                 let top =
                     (n > 0).then(|| TopDocs::with_limit(n).and_offset(offset).order_by_score());
@@ -123,7 +136,7 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
             }
             Some(first) => {
                 // All-span matches first, each hit keeping its own score (src/ranking.rs).
-                let top = (n > 0).then(|| first.top_docs(n, offset));
+                let top = (n > 0).then(|| first.top_docs(n, offset, context_weight));
                 searcher
                     .search(&query, &(top, Count, facets))
                     .map(|(top, total, facets)| {
@@ -169,9 +182,13 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
             window = window.saturating_mul(2).min(total);
         }
         (Some(page), total, facets)
-    } else if let (Totals::AtLeast(n), false, true, None) =
-        (q.totals, q.facets, limit > 0, &all_spans)
-    {
+    } else if let (Totals::AtLeast(n), false, true, None, false) = (
+        q.totals,
+        q.facets,
+        limit > 0,
+        &all_spans,
+        context_weight < 1.0,
+    ) {
         // Top-k only: no counting collector beside the top docs, so the engine may skip blocks
         // that cannot reach the top; the total is counted separately, up to `n`.
         let top = TopDocs::with_limit(limit)
@@ -957,6 +974,61 @@ mod tests {
                     assert_eq!(index.search(&faceted)?, index.search(&exact_faceted)?);
                 }
             }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn context_blocks_weigh_what_the_ranking_says() -> Result<()> {
+        let mut reports = corpus(8, 12);
+        let mut context = std::collections::HashSet::new();
+        for r in &mut reports {
+            for (i, p) in r.paragraphs.iter_mut().enumerate() {
+                if i % 3 == 0 {
+                    p.context = true;
+                    context.insert(p.id.clone());
+                }
+            }
+        }
+        let index = indexed(&reports)?;
+        for text in [
+            "children",
+            "police help",
+            "CSE oversight",
+            "\"return home\"",
+        ] {
+            let scores = |weight: f32| -> Result<std::collections::HashMap<String, f32>> {
+                let mut ranking = crate::Ranking::default();
+                ranking.context_weight(weight);
+                let mut q = Query::new(text);
+                q.ranking(ranking).limit(10_000);
+                Ok(index
+                    .search(&q)?
+                    .hits
+                    .into_iter()
+                    .map(|h| (h.id, h.score))
+                    .collect())
+            };
+            let (full, half) = (scores(1.0)?, scores(0.5)?);
+            assert_eq!(
+                full.len(),
+                half.len(),
+                "{text}: the weight changes no match"
+            );
+            let mut seen_context = 0;
+            for (id, s) in &full {
+                let want = if context.contains(id) {
+                    seen_context += 1;
+                    s * 0.5
+                } else {
+                    *s
+                };
+                assert!(
+                    (half[id] - want).abs() <= 1e-4 * want.max(1.0),
+                    "{text} {id}"
+                );
+            }
+            assert!(seen_context > 0, "{text}: no context block matched");
         }
         Ok(())
     }
