@@ -421,17 +421,7 @@ fn print_text(out: &mut String, results: &SearchResults, options: &Options) -> f
 
 fn print_facets(out: &mut String, facets: &FacetCounts) -> fmt::Result {
     writeln!(out, "Matching paragraphs per facet:")?;
-    for name in [
-        "authority",
-        "year",
-        "grade",
-        "theme",
-        "area",
-        "kind",
-        "framework",
-        "overall_grade",
-        "published_year",
-    ] {
+    for name in FacetCounts::NAMES {
         let Some(counts) = facets.facet(name) else {
             continue;
         };

@@ -83,17 +83,7 @@ pub(crate) struct Fields {
 }
 
 /// The facet fields, with the names counted by [`FacetCounts`](crate::query::FacetCounts).
-pub(crate) const COUNTED_FACETS: [&str; 9] = [
-    "authority",
-    "year",
-    "grade",
-    "theme",
-    "area",
-    "kind",
-    "framework",
-    "overall_grade",
-    "published_year",
-];
+pub(crate) const COUNTED_FACETS: [&str; 9] = crate::query::FacetCounts::NAMES;
 
 impl Fields {
     fn from_schema(schema: &Schema) -> Result<Fields> {
@@ -157,18 +147,7 @@ pub(crate) fn build_schema() -> Schema {
         ),
     );
     b.add_text_field("section", analysed(WORDS_ANALYZER));
-    for name in [
-        "authority",
-        "year",
-        "grade",
-        "theme",
-        "area",
-        "kind",
-        "overall_grade",
-        "published_year",
-        "framework",
-        "role",
-    ] {
+    for name in COUNTED_FACETS.into_iter().chain(["role"]) {
         b.add_text_field(name, facet.clone());
     }
     b.add_bytes_field("data", STORED);

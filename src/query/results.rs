@@ -142,6 +142,26 @@ pub struct FacetCounts {
 }
 
 impl FacetCounts {
+    /// The names of the facets counted, in the order a results page shows them: each is a
+    /// name [`FacetCounts::facet`] knows.
+    ///
+    /// ```
+    /// use ofsted_search::FacetCounts;
+    /// let counts = FacetCounts::default();
+    /// assert!(FacetCounts::NAMES.iter().all(|name| counts.facet(name).is_some()));
+    /// ```
+    pub const NAMES: [&'static str; 9] = [
+        "authority",
+        "year",
+        "grade",
+        "theme",
+        "area",
+        "kind",
+        "framework",
+        "overall_grade",
+        "published_year",
+    ];
+
     /// The counts of one facet (`"authority"`, `"year"`, `"grade"`, `"theme"`, `"area"`,
     /// `"kind"`, `"framework"`, `"overall_grade"` or `"published_year"`), or `None` for another
     /// name.
