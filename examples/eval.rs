@@ -125,6 +125,12 @@ fn run() -> Result<(), harness::Error> {
     steps.extend(cumulative_steps());
     steps.extend::<Vec<Setup>>(vec![
         (
+            "default with exact word forms 0.25",
+            without(|r| {
+                r.exact_boost(0.25);
+            }),
+        ),
+        (
             "default, exact word forms 0.5",
             without(|r| {
                 r.exact_boost(0.5);
@@ -231,7 +237,8 @@ fn cumulative_steps() -> Vec<Setup> {
                     .fallback_below(0)
                     .section_boost(0.0)
                     .exact_boost(0.0)
-                    .context_weight(1.0);
+                    .context_weight(1.0)
+                    .authority_weight(0.0);
             }),
         ),
         (
@@ -240,29 +247,33 @@ fn cumulative_steps() -> Vec<Setup> {
                 r.fallback_below(0)
                     .section_boost(0.0)
                     .exact_boost(0.0)
-                    .context_weight(1.0);
+                    .context_weight(1.0)
+                    .authority_weight(0.0);
             }),
         ),
         (
             "+ all words, fallback below 20 hits",
             from_default(Operator::All, |r| {
-                r.section_boost(0.0).exact_boost(0.0).context_weight(1.0);
+                r.section_boost(0.0)
+                    .exact_boost(0.0)
+                    .context_weight(1.0)
+                    .authority_weight(0.0);
             }),
         ),
         (
             "+ section heading boost 0.3",
             without(|r| {
-                r.exact_boost(0.0).context_weight(1.0);
+                r.exact_boost(0.0).context_weight(1.0).authority_weight(0.0);
             }),
         ),
         (
-            "+ exact word forms 0.25",
+            "+ context blocks weigh 0.5",
             without(|r| {
-                r.context_weight(1.0);
+                r.authority_weight(0.0);
             }),
         ),
         (
-            "+ context blocks weigh 0.5 (= default)",
+            "+ council named in the query preferred (= default)",
             Box::new(|_: &mut Query| {}),
         ),
     ]
@@ -303,9 +314,9 @@ fn archive_steps() -> Vec<Setup> {
             }),
         ),
         (
-            "default without exact forms",
+            "default with exact word forms 0.25",
             without(|r| {
-                r.exact_boost(0.0);
+                r.exact_boost(0.25);
             }),
         ),
         (
@@ -324,6 +335,24 @@ fn archive_steps() -> Vec<Setup> {
             "default, at most 2 paragraphs per report",
             Box::new(|q: &mut Query| {
                 q.per_report(2);
+            }),
+        ),
+        (
+            "default without the council named",
+            without(|r| {
+                r.authority_weight(0.0);
+            }),
+        ),
+        (
+            "default, council named x 0.5",
+            without(|r| {
+                r.authority_weight(0.5);
+            }),
+        ),
+        (
+            "default, council named x 2",
+            without(|r| {
+                r.authority_weight(2.0);
             }),
         ),
         (

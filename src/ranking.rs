@@ -1,6 +1,6 @@
 //! Query semantics that serve users: how the words of a query become a ranked search.
 //!
-//! Five things happen between the parsed query and the engine, each measured on the judged
+//! Six things happen between the parsed query and the engine, each measured on the judged
 //! query set (see `RELEVANCE.md`):
 //!
 //! 1. **Stop and question words go.** "where did police not attend strategy meetings?"
@@ -22,6 +22,9 @@
 //!    inspection looked at, local facts, letter prose: [`Paragraph::context`](crate::Paragraph))
 //!    scores [`Ranking::context_weight`] times its BM25 score, so findings come first unless
 //!    the context block matches much better.
+//! 6. **A council named is a preference.** Words that name a council ("Wigan", "North
+//!    Yorkshire council") are not required of the text; that council's paragraphs gain a
+//!    score instead ([`Ranking::authority_weight`]).
 //!
 //! Quoted phrases, `+`/`-` prefixes and `AND`/`OR`/`NOT` keep their exact meaning: only
 //! side-by-side bare words are rewritten.
@@ -32,8 +35,8 @@ use std::sync::{Arc, OnceLock};
 use tantivy::collector::{Collector, DocSetCollector, TopDocs};
 use tantivy::index::SegmentId;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur as TOccur, PhraseQuery, Query as TQuery,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur as TOccur, PhraseQuery,
+    Query as TQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -173,6 +176,7 @@ pub struct Ranking {
     section_boost: f32,
     exact_boost: f32,
     context_weight: f32,
+    authority_weight: f32,
 }
 
 impl Default for Ranking {
@@ -182,8 +186,9 @@ impl Default for Ranking {
             stop_words: true,
             fallback_below: 20,
             section_boost: 0.3,
-            exact_boost: 0.25,
+            exact_boost: 0.0,
             context_weight: 0.5,
+            authority_weight: 1.0,
         }
     }
 }
@@ -198,6 +203,7 @@ impl PartialEq for Ranking {
             && self.section_boost.to_bits() == other.section_boost.to_bits()
             && self.exact_boost.to_bits() == other.exact_boost.to_bits()
             && self.context_weight.to_bits() == other.context_weight.to_bits()
+            && self.authority_weight.to_bits() == other.authority_weight.to_bits()
     }
 }
 
@@ -212,6 +218,7 @@ impl std::hash::Hash for Ranking {
         self.section_boost.to_bits().hash(state);
         self.exact_boost.to_bits().hash(state);
         self.context_weight.to_bits().hash(state);
+        self.authority_weight.to_bits().hash(state);
     }
 }
 
@@ -234,6 +241,7 @@ impl Ranking {
             section_boost: 0.0,
             exact_boost: 0.0,
             context_weight: 1.0,
+            authority_weight: 0.0,
         }
     }
 
@@ -273,7 +281,7 @@ impl Ranking {
     /// Weight of a typed word found in the text exactly as typed (lowercased, not stemmed),
     /// relative to the stemmed match; 0 (or a negative or NaN weight) turns it off. It adds
     /// to paragraphs that already match, so that "manager" ranks a paragraph that says
-    /// "manager" above one that only says "management" (both stem to *manag*). By default, 0.25.
+    /// "manager" above one that only says "management" (both stem to *manag*). By default, 0 (off: it did not earn its place on the archive judged set; `RELEVANCE.md`).
     pub fn exact_boost(&mut self, weight: f32) -> &mut Ranking {
         // Not `max`: it would keep -0.0, whose bits differ from 0.0 (see `PartialEq`).
         self.exact_boost = if weight > 0.0 { weight } else { 0.0 };
@@ -295,6 +303,20 @@ impl Ranking {
         } else {
             0.0
         };
+        self
+    }
+
+    /// Weight of a council named in the query ("Wigan front door", "Sandwell looked after
+    /// children"): the words that name it are no longer required of the text, and every
+    /// paragraph of that council's reports gains `weight` times the BM25 idf of "being that
+    /// council's" (the score a term found once in each of those paragraphs would add), so its
+    /// reports come first without the name having to appear in each paragraph. 0 (or a
+    /// negative or NaN weight) turns it off: the name is then words like any other. Council
+    /// names that are also common words ("Reading", "Bury") count only when capitalised.
+    /// By default, 1; [`Ranking::plain`] has 0.
+    pub fn authority_weight(&mut self, weight: f32) -> &mut Ranking {
+        // Not `max`: it would keep -0.0, whose bits differ from 0.0 (see `PartialEq`).
+        self.authority_weight = if weight > 0.0 { weight } else { 0.0 };
         self
     }
 
@@ -389,6 +411,20 @@ fn rewrite_run(run: Vec<(Occur, Node)>, ranking: &Ranking) -> Vec<(Occur, Node)>
     let mut out = Vec::new();
     let mut i = 0;
     while i < kept.len() {
+        if ranking.authority_weight > 0.0 {
+            if let Some((len, name)) = authority_at(&kept[i..]) {
+                let typed_words = kept[i..i + len].iter().map(|(_, w)| w.clone()).collect();
+                out.push((
+                    Occur::Should,
+                    Node::Authority {
+                        typed: typed_words,
+                        name,
+                    },
+                ));
+                i += len;
+                continue;
+            }
+        }
         let first = owner.iter().position(|&o| o == i).unwrap_or(0);
         let span = expansions.iter().find(|e| {
             e.start() == first && (e.end() == flat.len() || owner[e.end()] != owner[e.end() - 1])
@@ -425,6 +461,68 @@ fn rewrite_run(run: Vec<(Occur, Node)>, ranking: &Ranking) -> Vec<(Occur, Node)>
         }
     }
     out
+}
+
+/// Council names that are also ordinary English words: in a query they name the council only
+/// when capitalised.
+const COMMON_WORD_COUNCILS: [&str; 2] = ["reading", "bury"];
+
+/// The longest run of typed words (at most four) at the start of `words` that names a
+/// council, with the council's official name.
+fn authority_at(words: &[&(String, Vec<String>)]) -> Option<(usize, String)> {
+    for len in (1..=words.len().min(4)).rev() {
+        let span = &words[..len];
+        let text: Vec<&str> = span.iter().map(|(t, _)| t.as_str()).collect();
+        let Some(a) = crate::ingest::authorities::lookup(&text.join(" ")) else {
+            continue;
+        };
+        // A name that is also a word ("reading") counts only as typed with a capital.
+        let capital = text[0].chars().next().is_some_and(char::is_uppercase);
+        if !capital && COMMON_WORD_COUNCILS.contains(&a.short_name.to_lowercase().as_str()) {
+            continue;
+        }
+        // `lookup` ignores only the furniture of council names ("council", "city of"), so
+        // "Wigan council" is Wigan, and the whole span is the name.
+        return Some((len, a.official_name.clone()));
+    }
+    None
+}
+
+/// Compiles a council named in the query: its words in the text (as typed), or, with the
+/// council's weight, any paragraph of that council's reports.
+pub(crate) fn compile_authority(
+    typed: &[Vec<String>],
+    name: &str,
+    fields: Fields,
+    analyzer: &mut TextAnalyzer,
+    ranking: &Ranking,
+    highlight: &mut Vec<String>,
+    stats: &Searcher,
+) -> Option<Box<dyn TQuery>> {
+    let term = Term::from_field_text(fields.authority, name);
+    let docs: u64 = stats
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum();
+    let df = stats.doc_freq(&term).unwrap_or(0).min(docs);
+    let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+    if let Some(text) = compile_alt(typed, &[], fields, analyzer, ranking, highlight, stats) {
+        clauses.push((TOccur::Should, text));
+    }
+    if df > 0 {
+        let bonus = ranking.authority_weight * bm25_idf(df, docs);
+        let of_council: Box<dyn TQuery> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+        clauses.push((
+            TOccur::Should,
+            Box::new(ConstScoreQuery::new(of_council, bonus)),
+        ));
+    }
+    match clauses.len() {
+        0 => None,
+        1 => clauses.pop().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(clauses))),
+    }
 }
 
 /// The weight of an alternative of this kind, relative to the words typed.
@@ -861,5 +959,45 @@ mod tests {
         }
         assert!(compared > 0, "the fixture corpus has none of the phrases");
         Ok(())
+    }
+
+    fn authority_of(n: &Node) -> Vec<String> {
+        let children = match n {
+            Node::Bool(children) => children.clone(),
+            other => vec![(Occur::Must, other.clone())],
+        };
+        children
+            .into_iter()
+            .filter_map(|(occur, c)| match c {
+                Node::Authority { name, .. } => {
+                    assert_eq!(occur, Occur::Should, "a council's name is never required");
+                    Some(name)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_council_named_in_the_query_is_preferred_not_required() {
+        let d = Ranking::default();
+        let n = rewrite(all(&["Wigan", "front", "door"]), &d);
+        assert_eq!(authority_of(&n), ["Wigan Metropolitan Borough Council"]);
+        // Longest name first, lowercase typed, council furniture included.
+        let n = rewrite(all(&["north", "yorkshire", "council", "fostering"]), &d);
+        assert_eq!(authority_of(&n), ["North Yorkshire Council"]);
+        // A council whose name is a common word only counts with a capital.
+        assert!(authority_of(&rewrite(all(&["reading", "age"]), &d)).is_empty());
+        assert_eq!(
+            authority_of(&rewrite(all(&["Reading", "adoption"]), &d)).len(),
+            1
+        );
+        // Plain ranking and a zero weight leave the words alone.
+        assert!(authority_of(&rewrite(all(&["Wigan", "front"]), &Ranking::plain())).is_empty());
+        let mut off = Ranking::default();
+        off.authority_weight(0.0);
+        assert!(authority_of(&rewrite(all(&["Wigan", "front"]), &off)).is_empty());
+        // Words that name no council stay words.
+        assert!(authority_of(&rewrite(all(&["children", "missing", "home"]), &d)).is_empty());
     }
 }

@@ -44,6 +44,15 @@ pub(crate) enum Node {
         /// Other forms of the span and where they come from.
         alternatives: Vec<(Vec<String>, crate::vocab::EntryKind)>,
     },
+    /// Side-by-side words after [`crate::ranking::rewrite`] that name a council: they prefer
+    /// that council's paragraphs and match its name in the text, but are never required. The
+    /// parser never makes it.
+    Authority {
+        /// The typed words of the span.
+        typed: Vec<Vec<String>>,
+        /// The council's name as indexed (its official name).
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -433,6 +433,23 @@ impl Compiler {
                     &self.searcher,
                 )
             }
+            Node::Authority { typed, name } => {
+                let mut excluded = Vec::new();
+                let highlight = if positive {
+                    &mut self.highlight
+                } else {
+                    &mut excluded
+                };
+                ranking::compile_authority(
+                    typed,
+                    name,
+                    self.fields,
+                    &mut self.analyzer,
+                    &self.ranking,
+                    highlight,
+                    &self.searcher,
+                )
+            }
             Node::Bool(children) => {
                 let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
                 for (occur, child) in children {
@@ -1030,6 +1047,50 @@ mod tests {
             }
             assert!(seen_context > 0, "{text}: no context block matched");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn a_council_named_in_the_query_ranks_its_paragraphs_first() -> Result<()> {
+        let index = indexed(&corpus(9, 12))?;
+        let sheffield = AUTHORITIES[0];
+        let search = |text: &str, weight: f32| -> Result<SearchResults> {
+            let mut ranking = crate::Ranking::default();
+            ranking.authority_weight(weight);
+            let mut q = Query::new(text);
+            q.ranking(ranking).limit(10_000);
+            index.search(&q)
+        };
+        let named = search("Sheffield police", 1.0)?;
+        let words_only = search("police", 1.0)?;
+        // The name is not required: the same paragraphs match as for its other words.
+        assert_eq!(named.total, words_only.total);
+        assert!(named.total > 0);
+        let base: std::collections::HashMap<&str, f32> = words_only
+            .hits
+            .iter()
+            .map(|h| (h.id.as_str(), h.score))
+            .collect();
+        let mut bonus = None;
+        for h in &named.hits {
+            let gain = h.score - base[h.id.as_str()];
+            if h.authority == sheffield {
+                let b = *bonus.get_or_insert(gain);
+                assert!(
+                    b > 0.0 && (gain - b).abs() < 1e-3,
+                    "{}: {gain} vs {b}",
+                    h.id
+                );
+            } else {
+                assert!(
+                    gain.abs() < 1e-3,
+                    "{} of {} gained {gain}",
+                    h.id,
+                    h.authority
+                );
+            }
+        }
+        assert!(bonus.is_some(), "no Sheffield paragraph matched");
         Ok(())
     }
 
