@@ -13,11 +13,8 @@ use ofsted_search::{Query, SearchIndex};
 fn main() -> Result<(), Box<dyn Error>> {
     let index = SearchIndex::create_in_ram()?;
     let mut writer = index.writer()?;
-    let mut files: Vec<_> = std::fs::read_dir("corpus")?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
+    // Every report of the bundled corpus, text and PDF alike, in name order.
+    let files = ofsted_search::ingest::batch::report_files("corpus")?;
     for file in &files {
         writer.add_report(&Ingester::new().ingest_file(file)?)?;
     }
