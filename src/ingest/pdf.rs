@@ -84,9 +84,11 @@ pub struct PdfText {
 
 impl PdfText {
     /// The pages joined with form feeds (`\f`), the shape of `pdftotext`'s output that the
-    /// text pipeline reads (a page break before every page but the first).
+    /// text pipeline reads: a page break before every page but the first, and, as `pdftotext`
+    /// ends every block of text with an empty line, an empty line before each page break (the
+    /// end of a page ends a block; a paragraph that runs on is stitched by the chunker).
     pub fn to_text(&self) -> String {
-        self.pages.join("\u{c}")
+        self.pages.join("\n\u{c}")
     }
 }
 
