@@ -87,7 +87,7 @@ fn key(p: &Paragraph) -> String {
     let text: String = p
         .text
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '–'))
         .collect();
     format!(
         "{:?}|{}|{:?}|{:?}|{}",

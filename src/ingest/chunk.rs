@@ -414,9 +414,12 @@ impl<'r> Chunker<'r> {
         if (ends_sentence(text) || text.ends_with([',', ';', ':', '-', '–'])) && !question {
             return None;
         }
-        // A line that directly continues an unterminated line is wrapped prose, not a heading.
+        // A line that directly continues an unterminated line is wrapped prose, not a heading
+        // (unless it is one of the templates' fixed sub-headings, whole, which conversion can
+        // leave right under the last item of a list).
         let prev = lines[..at].iter().rev().find(|l| l.kind == LineKind::Text);
-        if gap == 0 {
+        let fixed = words <= 8 && framework::is_sub_heading(text);
+        if gap == 0 && !fixed {
             if let (Some(prev), Some(open)) = (prev, &self.open) {
                 if open.last_line == prev.number
                     && !ends_sentence(&prev.text)
@@ -672,7 +675,7 @@ impl<'r> Chunker<'r> {
         {
             return;
         }
-        if framework::is_cover_field(text) {
+        if framework::is_cover_field(text) || framework::is_cover_table_label(text) {
             self.close();
             return;
         }
@@ -747,6 +750,8 @@ fn known_heading(text: &str) -> bool {
         || bare.starts_with("inspection judgment")
         || bare.starts_with("the impact of leaders")
         || framework::section_role(text).is_some()
+        || framework::is_sub_heading(text)
+        || heading_judgement(text).is_some()
 }
 
 /// A sentence that introduces a list: "…is good because", "The report highlighted:".
@@ -984,12 +989,16 @@ fn ends_at_sentence(t: &str) -> bool {
     tail.split_sentence_bound_indices().last().is_some()
 }
 
-/// Appends a line to a paragraph, rejoining words hyphenated across the line break.
+/// Appends a line to a paragraph, rejoining words hyphenated across the line break, and
+/// ranges broken after their hyphen (`2012-` / `13`).
 fn append(text: &mut String, line: &str) {
-    if text.ends_with('-')
-        && text[..text.len() - 1].ends_with(char::is_alphabetic)
-        && starts_lowercase(line)
-    {
+    let hyphenated = text.strip_suffix('-').is_some_and(|before| {
+        let word_break = before.ends_with(char::is_alphabetic) && starts_lowercase(line);
+        let range_break = before.ends_with(|c: char| c.is_ascii_digit())
+            && line.starts_with(|c: char| c.is_ascii_digit());
+        word_break || range_break
+    });
+    if hyphenated {
         text.push_str(line);
     } else {
         if !text.is_empty() {
