@@ -312,6 +312,16 @@ impl<'r> Chunker<'r> {
                 continue;
             }
             if is_contents_entry(text) || grade_only(text).is_some() || table_row(text).is_some() {
+                // A grade set in a narrow box wraps: "Requires improvement" / "to be good".
+                if grade_only(text).is_some() {
+                    let next = (i..lines.len().min(i + 3)).find(|&k| !lines[k].is_blank());
+                    if let Some(k) = next.filter(|&k| {
+                        lines[k].kind == LineKind::Text
+                            && grade_only(&format!("{text} {}", lines[k].text)).is_some()
+                    }) {
+                        i = k + 1;
+                    }
+                }
                 gap = 0;
                 continue;
             }
@@ -335,11 +345,13 @@ impl<'r> Chunker<'r> {
                 continue;
             }
             if let Some(heading_text) = self.heading_at(lines, i - 1, gap) {
-                // A heading wrapped onto a second, lowercase line is one heading.
+                // A heading wrapped onto further lowercase lines (up to three) is one heading.
                 let mut heading_text = heading_text;
-                if let Some(next) = lines.get(i) {
+                let mut last_number = line.number;
+                for _ in 0..3 {
+                    let Some(next) = lines.get(i) else { break };
                     if next.kind == LineKind::Text
-                        && next.number == line.number + 1
+                        && next.number == last_number + 1
                         && starts_lowercase(&next.text)
                         && next.text.len() < 60
                         && line.heading.is_none()
@@ -348,7 +360,10 @@ impl<'r> Chunker<'r> {
                                 .is_some())
                     {
                         heading_text = format!("{heading_text} {}", next.text);
+                        last_number = next.number;
                         i += 1;
+                    } else {
+                        break;
                     }
                 }
                 self.close();
