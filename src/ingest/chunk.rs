@@ -350,6 +350,17 @@ impl<'r> Chunker<'r> {
                 let mut last_number = line.number;
                 for _ in 0..3 {
                     let Some(next) = lines.get(i) else { break };
+                    let continues = next.kind == LineKind::Text
+                        && next.number == last_number + 1
+                        && starts_lowercase(&next.text);
+                    if continues {
+                        // A judgement table's grade cell that conversion set on the heading's
+                        // first line ("…of children who Requires Improvement" / "need help and
+                        // protection") is not part of the heading.
+                        if let Some(cut) = grade_cell_at_end(&heading_text) {
+                            heading_text.truncate(cut);
+                        }
+                    }
                     if next.kind == LineKind::Text
                         && next.number == last_number + 1
                         && starts_lowercase(&next.text)
@@ -754,6 +765,25 @@ const IGNORE: &[&str] = &[
     "key judgment",
     "judgment grade",
 ];
+
+/// Where a grade cell set at the end of a judgement heading's line begins ("The experiences
+/// and progress of children who Requires Improvement"): the grade in title case, after a
+/// heading that names an area.
+fn grade_cell_at_end(text: &str) -> Option<usize> {
+    const CELLS: &[&str] = &[
+        " Requires Improvement",
+        " Requires improvement",
+        " Outstanding",
+        " Good",
+        " Inadequate",
+        " Adequate",
+    ];
+    let cut = CELLS
+        .iter()
+        .find_map(|c| text.strip_suffix(c).map(str::len))?;
+    let head = &text[..cut];
+    (known_heading(head) && !head.trim().is_empty()).then_some(cut)
+}
 
 /// Headings recognised by their wording, whatever their length.
 fn known_heading(text: &str) -> bool {
