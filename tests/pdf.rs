@@ -494,7 +494,10 @@ fn decompression_bombs_are_limits_before_anything_is_inflated() {
     // The same in an array of filters, and in an object stream, which lopdf inflates while it
     // loads the file (before any page is read): smaller bombs under smaller limits.
     let small = deflated_spaces(20 << 20);
-    for dict in ["/Filter [/FlateDecode]", "/Type /ObjStm /N 1 /First 4 /Filter /Fl"] {
+    for dict in [
+        "/Filter [/FlateDecode]",
+        "/Type /ObjStm /N 1 /First 4 /Filter /Fl",
+    ] {
         let pdf = build_pdf(&page(stream(dict, &small)));
         let err = PdfReader::new()
             .max_inflated_bytes(64 << 20, 8 << 20)

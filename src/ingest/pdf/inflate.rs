@@ -151,7 +151,9 @@ fn count_inflate(mut d: flate2::Decompress, data: &[u8], cap: u64) -> u64 {
     loop {
         let before_in = d.total_in();
         let before_out = d.total_out();
-        let at = usize::try_from(before_in).unwrap_or(usize::MAX).min(data.len());
+        let at = usize::try_from(before_in)
+            .unwrap_or(usize::MAX)
+            .min(data.len());
         let status = d.decompress(&data[at..], &mut scratch, flate2::FlushDecompress::None);
         let out = d.total_out();
         if out >= cap {
@@ -407,7 +409,10 @@ mod tests {
         bytes.extend_from_slice(b"\nstream\n");
         let found = dictionary_before(&bytes, d.len() + 1).unwrap();
         assert_eq!(found, &d[..]);
-        assert_eq!(describe(found), (vec![Filter::Ascii85, Filter::Flate], false));
+        assert_eq!(
+            describe(found),
+            (vec![Filter::Ascii85, Filter::Flate], false)
+        );
         assert_eq!(dictionary_before(b"1 0 obj stream", 8), None);
     }
 }
