@@ -312,6 +312,16 @@ impl<'r> Chunker<'r> {
                 continue;
             }
             if is_contents_entry(text) || grade_only(text).is_some() || table_row(text).is_some() {
+                // A grade set in a narrow box wraps: "Requires improvement" / "to be good".
+                if grade_only(text).is_some() {
+                    let next = (i..lines.len().min(i + 3)).find(|&k| !lines[k].is_blank());
+                    if let Some(k) = next.filter(|&k| {
+                        lines[k].kind == LineKind::Text
+                            && grade_only(&format!("{text} {}", lines[k].text)).is_some()
+                    }) {
+                        i = k + 1;
+                    }
+                }
                 gap = 0;
                 continue;
             }
@@ -335,11 +345,24 @@ impl<'r> Chunker<'r> {
                 continue;
             }
             if let Some(heading_text) = self.heading_at(lines, i - 1, gap) {
-                // A heading wrapped onto a second, lowercase line is one heading.
+                // A heading wrapped onto further lowercase lines (up to three) is one heading.
                 let mut heading_text = heading_text;
-                if let Some(next) = lines.get(i) {
+                let mut last_number = line.number;
+                for _ in 0..3 {
+                    let Some(next) = lines.get(i) else { break };
+                    let continues = next.kind == LineKind::Text
+                        && next.number == last_number + 1
+                        && starts_lowercase(&next.text);
+                    if continues {
+                        // A judgement table's grade cell that conversion set on the heading's
+                        // first line ("…of children who Requires Improvement" / "need help and
+                        // protection") is not part of the heading.
+                        if let Some(cut) = grade_cell_at_end(&heading_text) {
+                            heading_text.truncate(cut);
+                        }
+                    }
                     if next.kind == LineKind::Text
-                        && next.number == line.number + 1
+                        && next.number == last_number + 1
                         && starts_lowercase(&next.text)
                         && next.text.len() < 60
                         && line.heading.is_none()
@@ -348,7 +371,10 @@ impl<'r> Chunker<'r> {
                                 .is_some())
                     {
                         heading_text = format!("{heading_text} {}", next.text);
+                        last_number = next.number;
                         i += 1;
+                    } else {
+                        break;
                     }
                 }
                 self.close();
@@ -414,9 +440,12 @@ impl<'r> Chunker<'r> {
         if (ends_sentence(text) || text.ends_with([',', ';', ':', '-', '–'])) && !question {
             return None;
         }
-        // A line that directly continues an unterminated line is wrapped prose, not a heading.
+        // A line that directly continues an unterminated line is wrapped prose, not a heading
+        // (unless it is one of the templates' fixed sub-headings, whole, which conversion can
+        // leave right under the last item of a list).
         let prev = lines[..at].iter().rev().find(|l| l.kind == LineKind::Text);
-        if gap == 0 {
+        let fixed = words <= 8 && framework::is_sub_heading(text);
+        if gap == 0 && !fixed {
             if let (Some(prev), Some(open)) = (prev, &self.open) {
                 if open.last_line == prev.number
                     && !ends_sentence(&prev.text)
@@ -672,7 +701,7 @@ impl<'r> Chunker<'r> {
         {
             return;
         }
-        if framework::is_cover_field(text) {
+        if framework::is_cover_field(text) || framework::is_cover_table_label(text) {
             self.close();
             return;
         }
@@ -737,6 +766,25 @@ const IGNORE: &[&str] = &[
     "judgment grade",
 ];
 
+/// Where a grade cell set at the end of a judgement heading's line begins ("The experiences
+/// and progress of children who Requires Improvement"): the grade in title case, after a
+/// heading that names an area.
+fn grade_cell_at_end(text: &str) -> Option<usize> {
+    const CELLS: &[&str] = &[
+        " Requires Improvement",
+        " Requires improvement",
+        " Outstanding",
+        " Good",
+        " Inadequate",
+        " Adequate",
+    ];
+    let cut = CELLS
+        .iter()
+        .find_map(|c| text.strip_suffix(c).map(str::len))?;
+    let head = &text[..cut];
+    (known_heading(head) && !head.trim().is_empty()).then_some(cut)
+}
+
 /// Headings recognised by their wording, whatever their length.
 fn known_heading(text: &str) -> bool {
     let lower = text.to_lowercase().replace('’', "'");
@@ -747,6 +795,8 @@ fn known_heading(text: &str) -> bool {
         || bare.starts_with("inspection judgment")
         || bare.starts_with("the impact of leaders")
         || framework::section_role(text).is_some()
+        || framework::is_sub_heading(text)
+        || heading_judgement(text).is_some()
 }
 
 /// A sentence that introduces a list: "…is good because", "The report highlighted:".
@@ -984,12 +1034,16 @@ fn ends_at_sentence(t: &str) -> bool {
     tail.split_sentence_bound_indices().last().is_some()
 }
 
-/// Appends a line to a paragraph, rejoining words hyphenated across the line break.
+/// Appends a line to a paragraph, rejoining words hyphenated across the line break, and
+/// ranges broken after their hyphen (`2012-` / `13`).
 fn append(text: &mut String, line: &str) {
-    if text.ends_with('-')
-        && text[..text.len() - 1].ends_with(char::is_alphabetic)
-        && starts_lowercase(line)
-    {
+    let hyphenated = text.strip_suffix('-').is_some_and(|before| {
+        let word_break = before.ends_with(char::is_alphabetic) && starts_lowercase(line);
+        let range_break = before.ends_with(|c: char| c.is_ascii_digit())
+            && line.starts_with(|c: char| c.is_ascii_digit());
+        word_break || range_break
+    });
+    if hyphenated {
         text.push_str(line);
     } else {
         if !text.is_empty() {

@@ -332,6 +332,42 @@ pub fn is_cover_field(line: &str) -> bool {
     COVER_FIELDS.iter().any(|f| lower.starts_with(f))
 }
 
+/// True for a label of the cover's judgement table: its number and the judgement area
+/// ("1. Children who need help and protection", "2.1 Adoption performance"). The grade stands
+/// on a line of its own (or after a tab, [`table_row`](super::judgement::table_row)); the
+/// label is structure, not prose, and ends the cover statement above it.
+pub fn is_cover_table_label(line: &str) -> bool {
+    let t = line.trim();
+    let Some((number, label)) = t.split_once(' ') else {
+        return false;
+    };
+    let numbered = !number.is_empty()
+        && number.starts_with(|c: char| c.is_ascii_digit())
+        && number.chars().all(|c| c.is_ascii_digit() || c == '.');
+    numbered
+        && label.split_whitespace().count() <= 10
+        && !label.trim_end().ends_with(['.', '!', '?'])
+        && super::judgement::area_in(&simplify(label)).is_some()
+}
+
+/// Sub-headings that the templates print under their sections ("Inspection findings" under
+/// each SIF judgement, the fixed headings of "Information about this local authority
+/// area"), lowercase, by the start of their text.
+pub const SUB_HEADINGS: &[&str] = &[
+    "inspection findings",
+    "children living in this area",
+    "child protection in this area",
+    "children looked after in this area",
+    "other ofsted inspections",
+    "other information about this area",
+];
+
+/// True when `heading` opens one of the [`SUB_HEADINGS`].
+pub fn is_sub_heading(heading: &str) -> bool {
+    let lower = simplify(heading);
+    SUB_HEADINGS.iter().any(|h| lower.starts_with(h))
+}
+
 /// True for the statements of the overall judgement that open a cover page ("The overall
 /// judgement is requires improvement", "Children's services in Birmingham are inadequate").
 pub fn is_cover_statement(line: &str) -> bool {

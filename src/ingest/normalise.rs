@@ -379,6 +379,7 @@ fn strip_bullet(t: &str) -> Option<&str> {
             | '◦'
             | '○'
             | '□'
+            | '◼'
             | '➢'
             | '►'
             | '▶'

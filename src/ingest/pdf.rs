@@ -43,12 +43,17 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
     bytes.starts_with(b"%PDF-")
 }
 
-/// The default limits of [`PdfReader`]: 2,000 pages, 60 seconds, 64 MiB of text.
+/// The default limits of [`PdfReader`]: 2,000 pages, 60 seconds, 64 MiB of text, 256 MiB
+/// of decompressed streams (64 MiB for any one stream).
 pub const DEFAULT_MAX_PAGES: u32 = 2_000;
 /// See [`DEFAULT_MAX_PAGES`].
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// See [`DEFAULT_MAX_PAGES`].
 pub const DEFAULT_MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
+/// See [`DEFAULT_MAX_PAGES`].
+pub const DEFAULT_MAX_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
+/// See [`DEFAULT_MAX_PAGES`].
+pub const DEFAULT_MAX_STREAM_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads the text layer of a PDF, within limits.
 ///
@@ -66,6 +71,8 @@ pub struct PdfReader {
     max_pages: u32,
     timeout: Duration,
     max_text_bytes: usize,
+    max_inflated_bytes: u64,
+    max_stream_bytes: u64,
 }
 
 impl Default for PdfReader {
@@ -84,9 +91,11 @@ pub struct PdfText {
 
 impl PdfText {
     /// The pages joined with form feeds (`\f`), the shape of `pdftotext`'s output that the
-    /// text pipeline reads (a page break before every page but the first).
+    /// text pipeline reads: a page break before every page but the first, and, as `pdftotext`
+    /// ends every block of text with an empty line, an empty line before each page break (the
+    /// end of a page ends a block; a paragraph that runs on is stitched by the chunker).
     pub fn to_text(&self) -> String {
-        self.pages.join("\u{c}")
+        self.pages.join("\n\u{c}")
     }
 }
 
@@ -98,6 +107,8 @@ impl PdfReader {
             max_pages: DEFAULT_MAX_PAGES,
             timeout: DEFAULT_TIMEOUT,
             max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+            max_inflated_bytes: DEFAULT_MAX_INFLATED_BYTES,
+            max_stream_bytes: DEFAULT_MAX_STREAM_BYTES,
         }
     }
 
@@ -119,12 +130,21 @@ impl PdfReader {
         self
     }
 
+    /// Refuse PDFs whose compressed streams expand to more than `total` bytes together, or
+    /// more than `per_stream` bytes any one of them (a decompression bomb). Measured before
+    /// anything is inflated, with decoders that hold none of the output.
+    pub fn max_inflated_bytes(&mut self, total: u64, per_stream: u64) -> &mut PdfReader {
+        self.max_inflated_bytes = total;
+        self.max_stream_bytes = per_stream;
+        self
+    }
+
     /// Reads the text of every page; `input` names the PDF in errors.
     ///
     /// # Errors
     ///
     /// [`Error::PdfEncrypted`] when it needs a password, [`Error::PdfNoText`] when no page
-    /// has text (scanned), [`Error::PdfLimit`] over a page, time or text limit, and
+    /// has text (scanned), [`Error::PdfLimit`] over a page, time, text or decompression limit, and
     /// [`Error::PdfUnreadable`] when it is damaged or the extractor fails (a panic inside it
     /// included); each names `input`.
     pub fn read(&self, bytes: &[u8], input: &str) -> Result<PdfText> {
@@ -136,6 +156,7 @@ impl PdfReader {
             bytes: bytes.to_vec(),
             max_pages: self.max_pages,
             max_text_bytes: self.max_text_bytes,
+            inflate: inflate::Budget::new(self.max_stream_bytes, self.max_inflated_bytes),
             deadline,
             cancel: Arc::clone(&cancel),
         };
@@ -226,6 +247,7 @@ enum Failure {
     Damaged(Option<u32>, String),
     TooManyPages(usize),
     TooMuchText,
+    Inflated(inflate::Exceeded),
     Timeout,
 }
 
@@ -248,6 +270,15 @@ impl Failure {
                 "its text is over the limit of {} bytes",
                 reader.max_text_bytes
             )),
+            Failure::Inflated(e) => limit(format!(
+                "{} expand past the limit of {} bytes when decompressed",
+                if e.total {
+                    "its compressed streams together"
+                } else {
+                    "a compressed stream of it would"
+                },
+                e.limit
+            )),
             Failure::Timeout => limit(format!(
                 "reading took over {} s",
                 reader.timeout.as_secs_f64()
@@ -261,15 +292,24 @@ struct Job {
     bytes: Vec<u8>,
     max_pages: u32,
     max_text_bytes: usize,
+    inflate: inflate::Budget,
     deadline: Instant,
     cancel: Arc<AtomicBool>,
 }
 
 impl Job {
     fn run(self) -> std::result::Result<Vec<String>, Failure> {
+        // Before lopdf inflates anything (object streams, while it loads): what would it?
+        let mut budget = self.inflate;
+        inflate::check_raw(&self.bytes, &mut budget).map_err(Failure::Inflated)?;
         let mut doc = pdf_extract::Document::load_mem(&self.bytes).map_err(|e| load_failure(&e))?;
-        if doc.is_encrypted() && doc.decrypt("").is_err() {
-            return Err(Failure::Encrypted);
+        if doc.is_encrypted() {
+            if doc.decrypt("").is_err() {
+                return Err(Failure::Encrypted);
+            }
+            // Encrypted stream data could not be measured raw: measure it decrypted.
+            let mut budget = self.inflate;
+            inflate::check_document(&doc, &mut budget).map_err(Failure::Inflated)?;
         }
         drop_images(&mut doc);
         let pages = doc.get_pages();
@@ -455,4 +495,5 @@ impl OutputDev for Collector {
     }
 }
 
+mod inflate;
 mod layout;

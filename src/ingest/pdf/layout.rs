@@ -279,6 +279,9 @@ fn is_page_number(text: &str) -> bool {
 /// equal those of their `pdftotext` text (2 ems: 10 of 50; 2.5: 26; 3: 27; 4: 27, on the chunker of the time).
 const PARAGRAPH_GAP_EMS: f64 = 3.0;
 
+/// Rows whose sizes differ by more than this share of the smaller are in different blocks.
+const SIZE_CHANGE: f64 = 0.15;
+
 /// Writes a page's rows as text: one line per row, table cells on lines of their own with a
 /// blank line between them, a blank line where the text jumps by more than two lines.
 fn render(rows: &[Row], furniture: &[bool]) -> String {
@@ -299,7 +302,10 @@ fn render(rows: &[Row], furniture: &[bool]) -> String {
                     .cells
                     .last()
                     .is_some_and(|c| (row.cells[0].x - c.x).abs() > em);
-            if after_cells || gap > PARAGRAPH_GAP_EMS * em || shift > 6.0 * em {
+            // Text set in another size (a heading above or below body text, a footnote) is
+            // another block, as `pdftotext` makes it.
+            let resized = (row.size - prev.size).abs() > SIZE_CHANGE * prev.size.min(row.size);
+            if after_cells || resized || gap > PARAGRAPH_GAP_EMS * em || shift > 6.0 * em {
                 out.push('\n');
             }
         }
