@@ -35,7 +35,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
-use crate::index::{pair, Fields};
+use crate::index::Fields;
 use crate::query::parser::{Node, Occur};
 use crate::vocab::{words, EntryKind, Vocabulary};
 
@@ -434,7 +434,7 @@ pub(crate) fn compile_alt(
         highlight.extend(t.iter().cloned());
     }
     let size: usize = typed_tokens.iter().map(Vec::len).sum();
-    let in_field = |field: Field, pairs: bool| -> Option<Box<dyn TQuery>> {
+    let in_field = |field: Field, pairs: Option<Fields>| -> Option<Box<dyn TQuery>> {
         let mut disjuncts: Vec<Box<dyn TQuery>> = Vec::new();
         // The words typed, each on its own as plain BM25 scores them, so that a span still
         // matches where its words are not side by side.
@@ -453,7 +453,7 @@ pub(crate) fn compile_alt(
             if let Some(q) = sequence(field, t, pairs) {
                 // A phrase scores the sum of its terms' weights (its words, or in a field with
                 // word pairs its pairs): scale it to the span's size.
-                let scored = if pairs && t.len() > 1 {
+                let scored = if pairs.is_some() && t.len() > 1 {
                     t.len() - 1
                 } else {
                     t.len()
@@ -471,13 +471,13 @@ pub(crate) fn compile_alt(
             ))),
         }
     };
-    let text = in_field(fields.text, true)?;
+    let text = in_field(fields.text, Some(fields))?;
     // The heading and the exact forms only add to a paragraph that matches in its text: they
     // never make a match on their own, so totals and facet counts stay about the paragraphs'
     // (stemmed) words.
     let mut extras: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
     if ranking.section_boost > 0.0 {
-        if let Some(section) = in_field(fields.section, false) {
+        if let Some(section) = in_field(fields.section, None) {
             extras.push((
                 TOccur::Should,
                 Box::new(BoostQuery::new(section, ranking.section_boost)),
@@ -525,23 +525,21 @@ fn exact_forms(typed: &[Vec<String>], field: Field) -> Option<Box<dyn TQuery>> {
     }
 }
 
-/// A term query for one token, a phrase for several. In a field with word pairs (`text`)
-/// the phrase is answered from them, as a quoted phrase is (`query/search.rs`): two words are
-/// one pair term, longer spans a phrase of pairs, whose postings are far shorter than those of
-/// common words like "care" or "leaving". Other fields (`section`) use word positions.
-fn sequence(field: Field, tokens: &[String], pairs: bool) -> Option<Box<dyn TQuery>> {
+/// A term query for one token, a phrase for several. In the text (`pairs` given) the phrase
+/// is answered from word pairs, as a quoted phrase is (`index::adjacent_words`): two words are
+/// one pair term, longer spans are checked only where all their pairs meet, whose postings are
+/// far shorter than those of common words like "care" or "leaving". Other fields (`section`)
+/// use word positions.
+fn sequence(field: Field, tokens: &[String], pairs: Option<Fields>) -> Option<Box<dyn TQuery>> {
+    if let Some(fields) = pairs {
+        return crate::index::adjacent_words(fields, tokens);
+    }
     let term = |t: &str| Term::from_field_text(field, t);
-    let one =
-        |t: Term| -> Box<dyn TQuery> { Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) };
     match tokens.len() {
         0 => None,
-        1 => Some(one(term(&tokens[0]))),
-        2 if pairs => Some(one(term(&pair(&tokens[0], &tokens[1])))),
-        _ if pairs => Some(Box::new(PhraseQuery::new(
-            tokens
-                .windows(2)
-                .map(|w| term(&pair(&w[0], &w[1])))
-                .collect(),
+        1 => Some(Box::new(TermQuery::new(
+            term(&tokens[0]),
+            IndexRecordOption::WithFreqs,
         ))),
         _ => Some(Box::new(PhraseQuery::new(
             tokens.iter().map(|t| term(t)).collect(),

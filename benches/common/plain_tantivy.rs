@@ -74,7 +74,7 @@ impl PlainTantivy {
         let index = Index::open_in_dir(dir)?;
         // tantivy does not persist tokenizers: register the crate's names. The text field's
         // name maps to the words analyser here, so snippets and "more like this" see words.
-        for name in ["ofsted_en_pairs", "ofsted_en"] {
+        for name in ["ofsted_en_text", "ofsted_en_pairs", "ofsted_en"] {
             index.tokenizers().register(name, words_analyzer());
         }
         index.tokenizers().register(
