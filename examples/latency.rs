@@ -335,7 +335,7 @@ fn ingest(scale: Scale) {
     let _ = std::fs::remove_dir_all(&dir);
     let t = Instant::now();
     let cpu = stats::cpu_seconds();
-    let (paragraphs, read) = engine::ingest_files(&dir, &files);
+    let (paragraphs, read) = engine::ingest_files_on(&dir, &files, 2);
     let s = t.elapsed().as_secs_f64();
     let cpu = stats::cpu_seconds() - cpu;
     assert_eq!(read, bytes);

@@ -3,7 +3,8 @@
 //! The `pairs` field has no positions (see [`pairs`](super::pairs)), so a phrase of pairs
 //! cannot be a tantivy `PhraseQuery`. [`PairPhrase`] walks the paragraphs that hold every pair
 //! of the phrase (short postings), and only there reads the positions of its words in `text`
-//! to count the phrase's occurrences. It scores exactly as schema 6's phrase of pairs did: BM25
+//! to count the phrase's occurrences (unless its inner words occur once each, when the pairs
+//! prove one occurrence: the usual case, which reads no positions). It scores exactly as schema 6's phrase of pairs did: BM25
 //! with the pairs' summed idf, the phrase count as term frequency and `text`'s fieldnorm, which
 //! the fillers keep equal to that of a field holding words and pairs.
 
@@ -183,8 +184,21 @@ impl PairPhraseScorer {
         }
     }
 
-    /// Occurrences of the words side by side in `doc`, which holds every word.
+    /// Occurrences of the words side by side in `doc`, which holds every pair (so every word).
     fn phrase_count(&mut self, doc: DocId) -> u32 {
+        // When every inner word occurs once, the pairs alone prove one occurrence: the first
+        // inner word's only place follows the first word (its pair with it is there) and is
+        // followed by the next word, whose only place is followed by the next, and so on; and
+        // every occurrence holds that one place. No positions are read then.
+        let last = self.words.len() - 1;
+        let once = self.words[1..last].iter_mut().all(|postings| {
+            let at = postings.seek(doc);
+            debug_assert_eq!(at, doc, "a document with every pair has every word");
+            postings.term_freq() == 1
+        });
+        if once {
+            return 1;
+        }
         let (left, right) = (&mut self.left, &mut self.right);
         for (i, postings) in self.words.iter_mut().enumerate() {
             let at = postings.seek(doc);
@@ -295,6 +309,10 @@ mod tests {
             "the local authority",
             "nothing in common here at all, the end",
             "the the the the",
+            "local authority staff and the local",
+            "x a b y b c z",
+            "a b c then c d",
+            "officers reviewing independent reviewing officers",
         ];
         let mut w = index.writer_with_num_threads(1, 15_000_000)?;
         for t in texts {
@@ -312,7 +330,9 @@ mod tests {
             let hits = searcher.search(q, &TopDocs::with_limit(20).order_by_score())?;
             Ok(hits.into_iter().map(|(s, d)| (s.to_bits(), d)).collect())
         };
-        let phrases: [&[&str]; 6] = [
+        let phrases: [&[&str]; 8] = [
+            &["independent", "reviewing", "officers"],
+            &["a", "b", "c", "d"],
             &["the", "local", "authority"],
             &["local", "authority", "the"],
             &["a", "b", "c"],
