@@ -220,6 +220,19 @@ fn run_scale(scale: Scale, a: &Args) {
                     class.name(),
                     spec.words,
                 );
+                // The top hits with their scores' bits, to compare two builds' answers exactly.
+                for (name, q) in [
+                    ("default", q.clone()),
+                    ("plain", engine::to_plain_query(spec)),
+                ] {
+                    let r = index.search(&q).expect("search");
+                    let hits: Vec<String> = r
+                        .hits
+                        .iter()
+                        .map(|h| format!("{}={:08x}", h.id, h.score.to_bits()))
+                        .collect();
+                    println!("    {name} hits: {}", hits.join(" "));
+                }
             }
         }
         let l = stats::measure(&prepared, a.runs, a.budget, |q| {
@@ -322,7 +335,7 @@ fn ingest(scale: Scale) {
     let _ = std::fs::remove_dir_all(&dir);
     let t = Instant::now();
     let cpu = stats::cpu_seconds();
-    let (paragraphs, read) = engine::ingest_files(&dir, &files);
+    let (paragraphs, read) = engine::ingest_files_on(&dir, &files, 2);
     let s = t.elapsed().as_secs_f64();
     let cpu = stats::cpu_seconds() - cpu;
     assert_eq!(read, bytes);

@@ -565,7 +565,7 @@ pub(crate) fn compile_alt(
         highlight.extend(t.iter().cloned());
     }
     let size: usize = typed_tokens.iter().map(Vec::len).sum();
-    let in_field = |field: Field, pairs: bool| -> Option<Box<dyn TQuery>> {
+    let in_field = |field: Field, pairs: Option<Fields>| -> Option<Box<dyn TQuery>> {
         let mut disjuncts: Vec<Box<dyn TQuery>> = Vec::new();
         // The words typed, each on its own as plain BM25 scores them, so that a span still
         // matches where its words are not side by side.
@@ -597,13 +597,13 @@ pub(crate) fn compile_alt(
             ))),
         }
     };
-    let text = in_field(fields.text, true)?;
+    let text = in_field(fields.text, Some(fields))?;
     // The heading and the exact forms only add to a paragraph that matches in its text: they
     // never make a match on their own, so totals and facet counts stay about the paragraphs'
     // (stemmed) words.
     let mut extras: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
     if ranking.section_boost > 0.0 {
-        if let Some(section) = in_field(fields.section, false) {
+        if let Some(section) = in_field(fields.section, None) {
             extras.push((
                 TOccur::Should,
                 Box::new(BoostQuery::new(section, ranking.section_boost)),
@@ -651,10 +651,11 @@ fn exact_forms(typed: &[Vec<String>], field: Field) -> Option<Box<dyn TQuery>> {
     }
 }
 
-/// A term query for one token, a phrase for several. In a field with word pairs (`text`)
-/// the phrase is answered from them, as a quoted phrase is (`query/search.rs`): two words are
-/// one pair term, longer spans a phrase of pairs, whose postings are far shorter than those of
-/// common words like "care" or "leaving". Other fields (`section`) use word positions.
+/// A term query for one token, a phrase for several. In the text (`pairs` given) the phrase
+/// is answered from word pairs, as a quoted phrase is (`index::adjacent_words`): two words are
+/// one pair term, longer spans are checked only where all their pairs meet, whose postings are
+/// far shorter than those of common words like "care" or "leaving". Other fields (`section`)
+/// use word positions.
 ///
 /// Answered from pairs, a phrase is still *scored* as a phrase of its words: BM25 gives a
 /// phrase the sum of its terms' idf, and a pair is rarer than either of its words, so the pair
@@ -663,29 +664,32 @@ fn exact_forms(typed: &[Vec<String>], field: Field) -> Option<Box<dyn TQuery>> {
 fn sequence(
     field: Field,
     tokens: &[String],
-    pairs: bool,
+    pairs: Option<Fields>,
     stats: &Searcher,
 ) -> Option<Box<dyn TQuery>> {
+    if let Some(fields) = pairs {
+        let q = crate::index::adjacent_words(fields, tokens)?;
+        if tokens.len() < 2 {
+            return Some(q);
+        }
+        let word_terms: Vec<Term> = tokens
+            .iter()
+            .map(|t| Term::from_field_text(fields.text, t))
+            .collect();
+        let pair_terms: Vec<Term> = tokens
+            .windows(2)
+            .map(|w| Term::from_field_text(fields.pairs, &pair(&w[0], &w[1])))
+            .collect();
+        let boost = phrase_idf_ratio(stats, &word_terms, &pair_terms);
+        return Some(Box::new(BoostQuery::new(q, boost)));
+    }
     let term = |t: &str| Term::from_field_text(field, t);
-    let one =
-        |t: Term| -> Box<dyn TQuery> { Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) };
     match tokens.len() {
         0 => None,
-        1 => Some(one(term(&tokens[0]))),
-        _ if pairs => {
-            let pair_terms: Vec<Term> = tokens
-                .windows(2)
-                .map(|w| term(&pair(&w[0], &w[1])))
-                .collect();
-            let word_terms: Vec<Term> = tokens.iter().map(|t| term(t)).collect();
-            let boost = phrase_idf_ratio(stats, &word_terms, &pair_terms);
-            let q: Box<dyn TQuery> = if pair_terms.len() == 1 {
-                one(pair_terms[0].clone())
-            } else {
-                Box::new(PhraseQuery::new(pair_terms))
-            };
-            Some(Box::new(BoostQuery::new(q, boost)))
-        }
+        1 => Some(Box::new(TermQuery::new(
+            term(&tokens[0]),
+            IndexRecordOption::WithFreqs,
+        ))),
         _ => Some(Box::new(PhraseQuery::new(
             tokens.iter().map(|t| term(t)).collect(),
         ))),
@@ -926,7 +930,8 @@ mod tests {
         }
         writer.commit()?;
         let searcher = index.searcher();
-        let text = index.fields().text;
+        let fields = index.fields();
+        let text = fields.text;
         let scores = |q: &dyn TQuery| -> Vec<(DocAddress, f32)> {
             let mut v: Vec<(DocAddress, f32)> = searcher
                 .search(q, &TopDocs::with_limit(10_000).order_by_score())
@@ -944,8 +949,8 @@ mod tests {
             &["child", "sexual", "exploit"],
         ] {
             let tokens: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-            let from_pairs = sequence(text, &tokens, true, &searcher).expect("query");
-            let from_words = sequence(text, &tokens, false, &searcher).expect("query");
+            let from_pairs = sequence(text, &tokens, Some(fields), &searcher).expect("query");
+            let from_words = sequence(text, &tokens, None, &searcher).expect("query");
             let (a, b) = (scores(from_pairs.as_ref()), scores(from_words.as_ref()));
             assert_eq!(a.len(), b.len(), "{words:?}: same matches");
             for ((da, sa), (db, sb)) in a.iter().zip(&b) {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ofsted_search::ingest::{Ingester, ParsedReport};
+use ofsted_search::ingest::{Batch, Ingester, ParsedReport};
 use ofsted_search::{Operator, Query, Ranking, SearchIndex, Totals};
 
 use super::data::{self, Build};
@@ -102,18 +102,25 @@ pub fn build(dir: &Path, reports: impl IntoIterator<Item = ParsedReport>) -> (u6
 /// End to end from text files: read, ingest (normalise, parse, chunk, tag), index, commit.
 /// Returns paragraphs indexed and bytes of text read.
 pub fn ingest_files(dir: &Path, files: &[PathBuf]) -> (u64, u64) {
+    ingest_files_on(dir, files, 0)
+}
+
+/// [`ingest_files`] with the files read and ingested on `threads` threads of their own
+/// ([`Batch::threads`]) while this thread feeds the index writer.
+pub fn ingest_files_on(dir: &Path, files: &[PathBuf], threads: usize) -> (u64, u64) {
     let index = SearchIndex::open_or_create(dir).expect("create index");
     let mut writer = index.writer().expect("writer");
     let ingester = Ingester::new();
     let (mut paragraphs, mut bytes) = (0u64, 0u64);
+    Batch::new(&ingester)
+        .threads(threads)
+        .run(files, |_, r| {
+            paragraphs += r.paragraphs.len() as u64;
+            writer.add_report(r)
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
     for f in files {
-        let text = std::fs::read(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        bytes += text.len() as u64;
-        let r = ingester
-            .ingest_bytes(&text, &f.display().to_string())
-            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        paragraphs += r.paragraphs.len() as u64;
-        writer.add_report(&r).expect("add report");
+        bytes += std::fs::metadata(f).map_or(0, |m| m.len());
     }
     writer.finish().expect("commit and wait for merges");
     (paragraphs, bytes)

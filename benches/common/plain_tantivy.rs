@@ -74,7 +74,7 @@ impl PlainTantivy {
         let index = Index::open_in_dir(dir)?;
         // tantivy does not persist tokenizers: register the crate's names. The text field's
         // name maps to the words analyser here, so snippets and "more like this" see words.
-        for name in ["ofsted_en_pairs", "ofsted_en"] {
+        for name in ["ofsted_en_text", "ofsted_en_pairs", "ofsted_en"] {
             index.tokenizers().register(name, words_analyzer());
         }
         index.tokenizers().register(
@@ -359,4 +359,51 @@ pub fn space_report(dir: &Path, text_bytes: u64) -> tantivy::Result<Vec<String>>
     out.push(format!("document store: {}", mb(store)));
     out.push(format!("deletes: {}", mb(deletes)));
     Ok(out)
+}
+
+/// Indexing with plain tantivy, the baseline of `benches/ingest.rs`: the paragraphs' text in
+/// one stemmed field with positions (the crate's words analyser, Snowball stemming without the
+/// crate's cache), stored, with the crate's store settings (zstd level 3, 32 KiB blocks), and
+/// tantivy's default writer; committed, merges awaited. Returns paragraphs and text bytes.
+pub fn build_plain(
+    dir: &Path,
+    reports: impl IntoIterator<Item = ofsted_search::ingest::ParsedReport>,
+) -> tantivy::Result<(u64, u64)> {
+    use tantivy::schema::{TextFieldIndexing, TextOptions};
+    let mut b = tantivy::schema::Schema::builder();
+    let text = b.add_text_field(
+        "text",
+        TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("words")
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored(),
+    );
+    let settings = tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 32_768,
+        ..tantivy::IndexSettings::default()
+    };
+    std::fs::create_dir_all(dir)?;
+    let index = Index::builder()
+        .schema(b.build())
+        .settings(settings)
+        .create_in_dir(dir)?;
+    index.tokenizers().register("words", words_analyzer());
+    let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer(256_000_000)?;
+    let (mut paragraphs, mut bytes) = (0u64, 0u64);
+    for r in reports {
+        for p in &r.paragraphs {
+            paragraphs += 1;
+            bytes += p.text.len() as u64;
+            writer.add_document(tantivy::doc!(text => p.text.as_str()))?;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok((paragraphs, bytes))
 }

@@ -41,6 +41,7 @@
 //! `ofsted-search.json` file recording the schema version; an index written by another
 //! version is refused with [`Error::SchemaVersion`], which says to rebuild it.
 
+mod pair_phrase;
 mod pairs;
 mod schema;
 mod stem_cache;
@@ -55,6 +56,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError, Term};
 
+pub(crate) use pair_phrase::adjacent_words;
 pub(crate) use pairs::pair;
 pub(crate) use schema::analyzer;
 pub(crate) use schema::{

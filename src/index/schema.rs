@@ -14,14 +14,16 @@ use crate::error::{Error, Result};
 
 /// The version of the schema this build writes and reads. Bump it whenever a field, an
 /// analyzer or the stored document format changes, so old indexes are refused, not misread.
-pub(crate) const SCHEMA_VERSION: u32 = 6;
+pub(crate) const SCHEMA_VERSION: u32 = 7;
 
 /// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
 pub(crate) const META_FILE: &str = "ofsted-search.json";
 
-/// The name under which the analyzer of `text` (words and word pairs) is registered with
-/// tantivy.
-pub(crate) const ANALYZER: &str = "ofsted_en_pairs";
+/// The name under which the analyzer of `text` (words, a filler for each pair: see
+/// [`pairs`](super::pairs)) is registered with tantivy.
+pub(crate) const ANALYZER: &str = "ofsted_en_text";
+/// The name of the analyzer of `pairs` (word pairs, a filler for each word).
+pub(crate) const PAIRS_ANALYZER: &str = "ofsted_en_pairs";
 /// The name of the words-only English analyzer: `section`, query text and snippets.
 pub(crate) const WORDS_ANALYZER: &str = "ofsted_en";
 
@@ -50,6 +52,9 @@ pub(crate) struct Fields {
     pub report_id: Field,
     /// The paragraph text: English stemming, positions for phrases.
     pub text: Field,
+    /// The paragraph's pairs of adjacent (stemmed) words as terms, with frequencies but no
+    /// positions: a two-word phrase is one of its terms (see [`pairs`](super::pairs)).
+    pub pairs: Field,
     /// The paragraph text again, lowercased but not stemmed, with frequencies only (no
     /// positions): it lets a word typed exactly as written outrank a word that only shares its
     /// stem ("manager" over "management").
@@ -98,6 +103,7 @@ impl Fields {
             id: get("id")?,
             report_id: get("report_id")?,
             text: get("text")?,
+            pairs: get("pairs")?,
             text_exact: get("text_exact")?,
             section: get("section")?,
             authority: get("authority")?,
@@ -113,6 +119,12 @@ impl Fields {
             data: get("data")?,
         })
     }
+}
+
+/// The fields of [`build_schema`], for tests that build their own indexes.
+#[cfg(test)]
+pub(crate) fn test_fields() -> Fields {
+    Fields::from_schema(&build_schema()).expect("the schema has every field")
 }
 
 /// Builds the schema.
@@ -138,6 +150,14 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field("id", key.clone());
     b.add_text_field("report_id", key);
     b.add_text_field("text", analysed(ANALYZER));
+    b.add_text_field(
+        "pairs",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(PAIRS_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
     b.add_text_field(
         "text_exact",
         TextOptions::default().set_indexing_options(
@@ -182,14 +202,14 @@ pub(crate) fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// The analyzer of `text`: [`analyzer`] followed by [`WordPairs`](super::pairs::WordPairs),
-/// so that phrases can be answered from word pairs.
-pub(crate) fn pairs_analyzer() -> TextAnalyzer {
+/// The analyzer of `text` (`Emit::Words`) or `pairs` (`Emit::Pairs`): [`analyzer`]
+/// followed by [`WordPairs`](super::pairs::WordPairs).
+pub(crate) fn pairs_analyzer(emit: super::pairs::Emit) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(super::stem_cache::CachedStemmer)
-        .filter(super::pairs::WordPairs)
+        .filter(super::pairs::WordPairs(emit))
         .build()
 }
 
@@ -203,7 +223,12 @@ pub(crate) fn exact_analyzer() -> TextAnalyzer {
 
 /// Registers the analyzers (tantivy does not persist tokenizers) and resolves the fields.
 pub(crate) fn prepare(index: &Index) -> Result<Fields> {
-    index.tokenizers().register(ANALYZER, pairs_analyzer());
+    index
+        .tokenizers()
+        .register(ANALYZER, pairs_analyzer(super::pairs::Emit::Words));
+    index
+        .tokenizers()
+        .register(PAIRS_ANALYZER, pairs_analyzer(super::pairs::Emit::Pairs));
     index.tokenizers().register(WORDS_ANALYZER, analyzer());
     index
         .tokenizers()

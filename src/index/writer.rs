@@ -120,6 +120,7 @@ impl IndexWriter {
         doc.add_text(f.id, &p.id);
         doc.add_text(f.report_id, &p.report_id);
         doc.add_text(f.text, &p.text);
+        doc.add_text(f.pairs, &p.text);
         doc.add_text(f.text_exact, &p.text);
         doc.add_text(f.section, &p.section);
         doc.add_text(f.authority, &p.authority);

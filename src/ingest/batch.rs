@@ -52,6 +52,7 @@ pub struct Batch<'a> {
     ingester: &'a Ingester,
     manifest: Option<&'a Manifest>,
     skip_errors: bool,
+    threads: usize,
 }
 
 /// Something that happened during a [`Batch`], in the order it happened.
@@ -200,7 +201,34 @@ impl<'a> Batch<'a> {
             ingester,
             manifest: None,
             skip_errors: false,
+            threads: 0,
         }
+    }
+
+    /// Read and ingest files on `threads` threads of their own, while the caller's thread
+    /// runs the sink (an [`IndexWriter`](crate::index::IndexWriter), say, whose indexing
+    /// threads then overlap with the reading). The sink and the progress callback still see
+    /// every report in the order of `paths`, exactly as without threads; only the wall time
+    /// changes. At most a few reports per thread wait, parsed, for the sink. By default 0: the
+    /// files are read on the caller's thread, one at a time.
+    ///
+    /// ```
+    /// use ofsted_search::ingest::{Batch, Ingester};
+    ///
+    /// let files = ["corpus/sheffield-2014-inspection.txt", "corpus/staffordshire-2014-inspection.txt"];
+    /// let ingester = Ingester::new();
+    /// let mut ids = Vec::new();
+    /// Batch::new(&ingester).threads(2).run(&files, |_path, parsed| {
+    ///     ids.push(parsed.report.report_id.clone());
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(ids.len(), 2);
+    /// assert!(ids[0].starts_with("sheffield"));
+    /// # Ok::<(), ofsted_search::Error>(())
+    /// ```
+    pub fn threads(&mut self, threads: usize) -> &mut Batch<'a> {
+        self.threads = threads;
+        self
     }
 
     /// Complete each report's metadata from `manifest` (matched by file name). By default,
@@ -266,14 +294,11 @@ impl<'a> Batch<'a> {
             ..Summary::default()
         };
         let mut bytes_done = 0;
-        for (i, (path, &size)) in paths.iter().zip(&sizes).enumerate() {
-            let path = path.as_ref();
+        let mut step = |i: usize, parsed: Result<ParsedReport>| -> Result<()> {
+            let path = paths[i].as_ref();
+            let size = sizes[i];
             bytes_done += size;
-            let overrides = self
-                .manifest
-                .map(|m| m.overrides_for(path))
-                .unwrap_or_default();
-            match self.ingester.ingest_file_with(path, &overrides) {
+            match parsed {
                 Ok(parsed) => {
                     sink(path, &parsed)?;
                     summary.reports += 1;
@@ -301,10 +326,81 @@ impl<'a> Batch<'a> {
                 }
                 Err(error) => return Err(error),
             }
+            Ok(())
+        };
+        if self.threads == 0 {
+            for (i, path) in paths.iter().enumerate() {
+                step(i, self.ingest(path.as_ref()))?;
+            }
+        } else {
+            self.on_threads(paths, &mut step)?;
         }
         summary.elapsed = start.elapsed();
         progress(&Progress::Finished(&summary));
         Ok(summary)
+    }
+
+    /// Reads and ingests one file, with its manifest overrides.
+    fn ingest(&self, path: &Path) -> Result<ParsedReport> {
+        let overrides = self
+            .manifest
+            .map(|m| m.overrides_for(path))
+            .unwrap_or_default();
+        self.ingester.ingest_file_with(path, &overrides)
+    }
+
+    /// Ingests `paths` on [`Batch::threads`] threads, handing each result to `step` in the
+    /// order of `paths` on the caller's thread; stops at the first error `step` returns.
+    fn on_threads<P: AsRef<Path>>(
+        &self,
+        paths: &[P],
+        step: &mut dyn FnMut(usize, Result<ParsedReport>) -> Result<()>,
+    ) -> Result<()> {
+        use std::collections::BTreeMap;
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        use std::sync::mpsc;
+
+        let paths: Vec<&Path> = paths.iter().map(AsRef::as_ref).collect();
+        let paths = &paths;
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        // Bounded, so that readers never run far ahead of the sink.
+        let (send, receive) = mpsc::sync_channel::<(usize, Result<ParsedReport>)>(self.threads);
+        std::thread::scope(|scope| {
+            for _ in 0..self.threads {
+                let send = send.clone();
+                let (next, stop) = (&next, &stop);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= paths.len() || stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    if send.send((i, self.ingest(paths[i]))).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(send);
+            // Results come in any order: each waits here until those before it are done.
+            let mut waiting = BTreeMap::new();
+            let mut due = 0;
+            let outcome = (|| {
+                for (i, parsed) in &receive {
+                    waiting.insert(i, parsed);
+                    while let Some(parsed) = waiting.remove(&due) {
+                        step(due, parsed)?;
+                        due += 1;
+                    }
+                }
+                Ok(())
+            })();
+            if outcome.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            // Dropping the receiver wakes readers blocked on a full channel.
+            drop(receive);
+            outcome
+        })
     }
 }
 
@@ -408,6 +504,58 @@ mod tests {
         assert!(matches!(err, Error::EmptyInput { .. }), "{err}");
         assert_eq!(sunk, 1);
         assert!(!finished);
+    }
+
+    #[test]
+    fn reader_threads_change_nothing_but_the_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = files(dir.path());
+        // More files than threads and channel slots, so results arrive out of order.
+        for i in 0..9 {
+            let p = dir.path().join(format!("c{i}.txt"));
+            std::fs::write(&p, REPORT.replace("seen", &format!("seen {i} times"))).unwrap();
+            paths.push(p);
+        }
+        let ingester = Ingester::new();
+        let run = |threads: usize| {
+            let mut log = Vec::new();
+            let mut seen = Vec::new();
+            let summary = Batch::new(&ingester)
+                .skip_errors(true)
+                .threads(threads)
+                .run_with_progress(
+                    &paths,
+                    |e| {
+                        log.push(match e {
+                            Progress::ReportDone { files_done, .. } => format!("done {files_done}"),
+                            Progress::Skipped { files_done, .. } => format!("skip {files_done}"),
+                            Progress::Started { files, .. } => format!("start {files}"),
+                            Progress::Finished(s) => format!("end {}", s.reports),
+                        })
+                    },
+                    |_, parsed| {
+                        seen.push(parsed.paragraphs[0].text.clone());
+                        Ok(())
+                    },
+                )
+                .unwrap();
+            (log, seen, summary.reports, summary.skipped.len())
+        };
+        let one = run(0);
+        assert_eq!(one.2, 11);
+        assert_eq!(run(1), one);
+        assert_eq!(run(3), one);
+        // Without skipping, the first bad file stops the batch after the reports before it.
+        let mut sunk = 0;
+        let err = Batch::new(&ingester)
+            .threads(3)
+            .run(&paths, |_, _| {
+                sunk += 1;
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(matches!(err, Error::EmptyInput { .. }), "{err}");
+        assert_eq!(sunk, 1);
     }
 
     #[test]

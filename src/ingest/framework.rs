@@ -271,7 +271,7 @@ pub const END_MATTER: &[&str] = &[
 
 /// True when `line` begins the end matter.
 pub fn starts_end_matter(line: &str) -> bool {
-    let lower = simplify(line);
+    let lower = simplify_prefix(line, longest(END_MATTER));
     END_MATTER.iter().any(|m| lower.starts_with(m))
 }
 
@@ -328,7 +328,7 @@ pub const COVER_FIELDS: &[&str] = &[
 
 /// True for a cover field line (see [`COVER_FIELDS`]).
 pub fn is_cover_field(line: &str) -> bool {
-    let lower = simplify(line);
+    let lower = simplify_prefix(line, longest(COVER_FIELDS));
     COVER_FIELDS.iter().any(|f| lower.starts_with(f))
 }
 
@@ -371,16 +371,26 @@ pub fn is_sub_heading(heading: &str) -> bool {
 /// True for the statements of the overall judgement that open a cover page ("The overall
 /// judgement is requires improvement", "Children's services in Birmingham are inadequate").
 pub fn is_cover_statement(line: &str) -> bool {
-    let lower = simplify(line);
-    [
+    const STARTS: [&str; 4] = [
         "the overall judgement is",
         "the overall judgment is",
         "children's services in ",
         "childrens services in ",
-    ]
-    .iter()
-    .any(|s| lower.starts_with(s))
-        && lower.split_whitespace().count() <= 16
+    ];
+    let lower = simplify_prefix(line, longest(&STARTS));
+    // Normalising splits on the same whitespace and only collapses it: the line has as many
+    // words as its normalised form.
+    STARTS.iter().any(|s| lower.starts_with(s)) && line.split_whitespace().count() <= 16
+}
+
+/// The length of the longest pattern.
+fn longest(patterns: &[&str]) -> usize {
+    patterns.iter().map(|p| p.len()).max().unwrap_or(0)
+}
+
+/// The start of [`simplify`]`(text)`, at least `at_least` bytes of it (when it has them).
+fn simplify_prefix(text: &str, at_least: usize) -> String {
+    super::judgement::normalise_words_prefix(text, at_least)
 }
 
 /// Lowercase, straight apostrophes, single spaces (as the judgement recogniser compares).

@@ -37,8 +37,23 @@ pub fn grade_in(text: &str) -> Option<Grade> {
     best.map(|(_, g)| g)
 }
 
+/// More characters (other than whitespace and dots) than any text [`grade_only`] recognises.
+const GRADE_ONLY_MAX_CHARS: usize = 40;
+
 /// The grade when the whole text is just a grade ("Requires improvement", "Good").
 pub fn grade_only(text: &str) -> Option<Grade> {
+    // Every line of a report is asked; almost none is a grade. The longest form below,
+    // "grade 4 (requires improvement to be good)", has 35 characters that are neither spaces
+    // nor dots, and normalising never removes such a character (lowercasing only ever gives
+    // one or more): a text with more of them cannot be a grade, so it is not normalised.
+    if text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.')
+        .nth(GRADE_ONLY_MAX_CHARS)
+        .is_some()
+    {
+        return None;
+    }
     let lower = normalise_words(text);
     // "Grade 4 (Inadequate)" (2013 inspections).
     let lower = match lower
@@ -142,8 +157,18 @@ pub fn table_row(text: &str) -> Option<(Area, Grade)> {
 
 /// Lowercases, straightens apostrophes and collapses whitespace (tabs included).
 pub(crate) fn normalise_words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    normalise_words_prefix(text, usize::MAX)
+}
+
+/// The start of [`normalise_words`]`(text)`: it stops once it has at least `at_least` bytes (or
+/// the whole), so `starts_with` tests of patterns up to that length answer as on the whole
+/// text without normalising long lines to their end.
+pub(crate) fn normalise_words_prefix(text: &str, at_least: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(at_least.saturating_add(8)));
     for word in text.split_whitespace() {
+        if out.len() >= at_least {
+            break;
+        }
         if !out.is_empty() {
             out.push(' ');
         }

@@ -21,7 +21,7 @@ use super::guard::Guarded;
 use super::parser::{self, Node, Occur};
 use super::results::{FacetCounts, Hit, SearchResults};
 use crate::error::{Error, QueryError, Result};
-use crate::index::{pair, year_term, Fields, SearchIndex, DOC_PARAGRAPH, ROLE_FINDING};
+use crate::index::{year_term, Fields, SearchIndex, DOC_PARAGRAPH, ROLE_FINDING};
 use crate::ranking::{self, Ranking};
 
 /// Years outside this span are not expanded into year terms (no report predates Ofsted).
@@ -496,20 +496,12 @@ impl Compiler {
                 let adjacent = tokens.windows(2).all(|w| w[0].0 + 1 == w[1].0);
                 if slop == 0 && adjacent {
                     // The index holds every pair of adjacent words as one term: a two-word
-                    // phrase is that term, a longer one a phrase of its pairs, whose postings
-                    // are far shorter than those of common words like "the".
-                    let mut pairs: Vec<(usize, Term)> = tokens
-                        .windows(2)
-                        .map(|w| {
-                            let text = pair(&w[0].1, &w[1].1);
-                            (w[0].0, Term::from_field_text(field, &text))
-                        })
-                        .collect();
-                    if n == 2 {
-                        let (_, term) = pairs.pop()?;
-                        return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
-                    }
-                    return Some(Box::new(PhraseQuery::new_with_offset(pairs)));
+                    // phrase is that term, a longer one is checked on word positions only
+                    // where all its pairs meet (their postings are far shorter than those of
+                    // common words like "the").
+                    let words: Vec<String> = tokens.into_iter().map(|(_, t)| t).collect();
+                    debug_assert!(n == words.len());
+                    return crate::index::adjacent_words(self.fields, &words);
                 }
                 let terms = tokens
                     .iter()
