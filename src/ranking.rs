@@ -170,6 +170,8 @@ pub struct Ranking {
     fallback_below: usize,
     section_boost: f32,
     exact_boost: f32,
+    /// Fuse with the nearest paragraphs by meaning (feature `semantic`).
+    hybrid: bool,
 }
 
 impl Default for Ranking {
@@ -180,6 +182,7 @@ impl Default for Ranking {
             fallback_below: 20,
             section_boost: 0.3,
             exact_boost: 0.25,
+            hybrid: false,
         }
     }
 }
@@ -193,6 +196,7 @@ impl PartialEq for Ranking {
             && self.fallback_below == other.fallback_below
             && self.section_boost.to_bits() == other.section_boost.to_bits()
             && self.exact_boost.to_bits() == other.exact_boost.to_bits()
+            && self.hybrid == other.hybrid
     }
 }
 
@@ -206,6 +210,7 @@ impl std::hash::Hash for Ranking {
         self.fallback_below.hash(state);
         self.section_boost.to_bits().hash(state);
         self.exact_boost.to_bits().hash(state);
+        self.hybrid.hash(state);
     }
 }
 
@@ -227,6 +232,7 @@ impl Ranking {
             fallback_below: 0,
             section_boost: 0.0,
             exact_boost: 0.0,
+            hybrid: false,
         }
     }
 
@@ -270,6 +276,22 @@ impl Ranking {
         // Not `max`: it would keep -0.0, whose bits differ from 0.0 (see `PartialEq`).
         self.exact_boost = if weight > 0.0 { weight } else { 0.0 };
         self
+    }
+
+    /// Hybrid retrieval (feature `semantic`): also rank the paragraphs nearest the query by
+    /// meaning, with the index's [`Embedder`](crate::semantic::Embedder), and fuse that list
+    /// with the lexical one by reciprocal rank fusion (see [`crate::semantic`]). Searching an
+    /// index without an embedder is then an error. By default, off.
+    #[cfg(feature = "semantic")]
+    pub fn hybrid(&mut self, yes: bool) -> &mut Ranking {
+        self.hybrid = yes;
+        self
+    }
+
+    /// Whether [`Ranking::hybrid`] is on.
+    #[cfg(feature = "semantic")]
+    pub(crate) fn is_hybrid(&self) -> bool {
+        self.hybrid
     }
 
     /// The fallback threshold (see [`Ranking::fallback_below`]).

@@ -23,7 +23,16 @@ fn parse_version(v: &str) -> Version {
 fn metadata() -> Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        // Every feature: an optional dependency (the `semantic` feature's candle and tokenizers)
+        // must build with the declared rust-version too.
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--all-features",
+            "--locked",
+            "--offline",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
@@ -36,7 +45,8 @@ fn metadata() -> Value {
 }
 
 /// Every package reachable from the root through normal, build and dev edges, for every
-/// platform: what a user's build and this crate's test suite can compile.
+/// platform and with every feature on: what a user's build and this crate's test suite can
+/// compile.
 fn reachable(meta: &Value) -> BTreeSet<String> {
     let root = meta["resolve"]["root"].as_str().unwrap();
     let nodes = meta["resolve"]["nodes"].as_array().unwrap();

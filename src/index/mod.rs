@@ -135,6 +135,9 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     place: Arc<IndexPlace>,
+    /// The attached embedder and the committed paragraph vectors (feature `semantic`).
+    #[cfg(feature = "semantic")]
+    pub(crate) semantic: Option<Arc<crate::semantic::Semantic>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -243,6 +246,8 @@ impl SearchIndex {
             reader,
             fields,
             place,
+            #[cfg(feature = "semantic")]
+            semantic: None,
         })
     }
 
@@ -271,6 +276,8 @@ impl SearchIndex {
             reader: self.reader.clone(),
             fields: self.fields,
             place: self.place.clone(),
+            #[cfg(feature = "semantic")]
+            semantic: self.semantic.as_ref().map(crate::semantic::Staged::new),
         })
     }
 
@@ -280,7 +287,10 @@ impl SearchIndex {
     ///
     /// [`Error::Index`] when the index files cannot be read.
     pub fn reload(&self) -> Result<()> {
-        self.reader.reload().map_err(|e| self.place.error(e))
+        self.reader.reload().map_err(|e| self.place.error(e))?;
+        #[cfg(feature = "semantic")]
+        crate::semantic::reload(self)?;
+        Ok(())
     }
 
     /// Runs a query.

@@ -97,10 +97,24 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     // capped by the number of documents (a huge --limit must not exhaust memory); it refuses
     // a limit of 0, so a "counts only" query skips it.
     let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let limit = q.limit.min(docs.saturating_sub(q.offset));
+    // Hybrid ranking (feature `semantic`) reads the lexical ranking deeper, from the top, and
+    // fuses it with the nearest paragraphs by meaning (src/semantic/fuse.rs).
+    #[cfg(feature = "semantic")]
+    let hybrid = q.ranking.is_hybrid()
+        && q.similar_to.is_none()
+        && q.limit > 0
+        && !q.text.trim().is_empty();
+    #[cfg(feature = "semantic")]
+    let (wanted, offset) = match hybrid {
+        true => (crate::semantic::depth(q), 0),
+        false => (q.limit, q.offset),
+    };
+    #[cfg(not(feature = "semantic"))]
+    let (wanted, offset) = (q.limit, q.offset);
+    let limit = wanted.min(docs.saturating_sub(offset));
     let top = (limit > 0).then(|| {
         TopDocs::with_limit(limit)
-            .and_offset(q.offset)
+            .and_offset(offset)
             .order_by_score()
     });
     let facets = q.facets.then_some(FacetCollector);
@@ -113,9 +127,15 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         None => FacetCounts::default(),
     };
 
+    let top = top.unwrap_or_default();
+    #[cfg(feature = "semantic")]
+    let top = match hybrid {
+        true => crate::semantic::fuse(index, &searcher, q, top, filters(fields, q))?,
+        false => top,
+    };
     let snippets = compiler.snippet_generator(&searcher, q.snippet_chars, place)?;
     let mut hits = Vec::new();
-    for (score, addr) in top.unwrap_or_default() {
+    for (score, addr) in top {
         let citation = index.citation_at(&searcher, addr)?;
         let snippet = snippet(&snippets, &citation.paragraph.text, q);
         hits.push(Hit::new(citation, score, snippet));

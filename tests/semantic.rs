@@ -1,0 +1,306 @@
+//! Hybrid retrieval (feature `semantic`) end to end, without the real model: each test writes
+//! a tiny, randomly initialised BERT model (config.json, model.safetensors, tokenizer.json
+//! with a word-level WordPiece vocabulary of the bundled corpus) into a temporary directory,
+//! in the sentence-transformers layout the real all-MiniLM-L6-v2 uses.
+//!
+//! Random weights give meaningless but deterministic embeddings, which is what these tests
+//! need: they check the plumbing (vectors stored, replaced, reloaded, validated, filtered,
+//! fused), not the quality of the ranking (RELEVANCE.md measures that with the real model).
+
+mod common;
+#[path = "support/tiny_model.rs"]
+mod tiny_model;
+
+use std::collections::{BTreeSet, HashMap};
+
+use ofsted_search::ingest::{Ingester, ParsedReport};
+use ofsted_search::semantic::{Embedder, VECTOR_FILE};
+use ofsted_search::{Error, Query, Ranking, SearchIndex};
+use tiny_model::{tiny_model, HIDDEN};
+
+/// The bundled corpus, ingested.
+fn reports() -> Vec<ParsedReport> {
+    let ingester = Ingester::new();
+    common::corpus()
+        .iter()
+        .map(|(name, text)| ingester.ingest_str(text, name).unwrap())
+        .collect()
+}
+
+fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn hybrid(text: &str, limit: usize) -> Query {
+    let mut ranking = Ranking::default();
+    ranking.hybrid(true);
+    let mut q = Query::new(text);
+    q.ranking(ranking).limit(limit);
+    q
+}
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    model: std::path::PathBuf,
+    index: std::path::PathBuf,
+    reports: Vec<ParsedReport>,
+}
+
+fn fixture() -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tmp.path().join("model");
+    let reports = reports();
+    tiny_model(&model, &reports);
+    Fixture {
+        model,
+        index: tmp.path().join("index"),
+        reports,
+        _tmp: tmp,
+    }
+}
+
+fn build(f: &Fixture, embedder: &Embedder) -> SearchIndex {
+    let index = SearchIndex::open_or_create(&f.index)
+        .unwrap()
+        .with_embedder(embedder.clone())
+        .unwrap();
+    let mut writer = index.writer().unwrap();
+    for r in &f.reports {
+        writer.add_report(r).unwrap();
+    }
+    writer.commit().unwrap();
+    index
+}
+
+#[test]
+fn embeddings_are_unit_length_deterministic_and_batch_independent() {
+    let f = fixture();
+    let embedder = Embedder::from_dir(&f.model).unwrap();
+    assert_eq!(embedder.dimensions(), HIDDEN);
+    // config.json's 64 positions cap sentence-transformers' default of 256 tokens.
+    assert_eq!(embedder.max_tokens(), 64);
+    let texts: Vec<&str> = f.reports[0].paragraphs[..20]
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect();
+    let all = embedder.embed(&texts).unwrap();
+    assert_eq!(all.len(), texts.len());
+    for (i, v) in all.iter().enumerate() {
+        assert_eq!(v.len(), HIDDEN);
+        let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        assert!((norm - 1.0).abs() < 1e-4, "norm {norm}");
+        // The same text alone (no padding from longer batch-mates) gives the same vector.
+        let alone = embedder.embed(&[texts[i]]).unwrap().pop().unwrap();
+        assert!(cosine(v, &alone) > 0.9999, "text {i}: {}", cosine(v, &alone));
+    }
+    assert!(cosine(&all[0], &all[1]) < 0.9999, "different texts, same vector");
+    assert_eq!(embedder.embed(&[""]).unwrap()[0].len(), HIDDEN);
+    assert!(embedder.embed(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn vectors_are_stored_replaced_removed_and_reloaded() {
+    let f = fixture();
+    let embedder = Embedder::from_dir(&f.model).unwrap();
+    let index = build(&f, &embedder);
+    let paragraphs = index.num_paragraphs().unwrap() as usize;
+    assert_eq!(index.embedded_paragraphs(), paragraphs);
+    assert!(f.index.join(VECTOR_FILE).is_file());
+    // int8 rows plus their ids: a few dozen bytes per paragraph beyond the 32 components.
+    let bytes = std::fs::metadata(f.index.join(VECTOR_FILE)).unwrap().len() as usize;
+    assert!(bytes > paragraphs * (HIDDEN + 4), "{bytes}");
+    assert!(bytes < paragraphs * (HIDDEN + 4 + 80), "{bytes}");
+
+    // A paragraph's own text finds it first.
+    let target = &f.reports[1].paragraphs[7];
+    let results = index.search(&hybrid(&target.text, 5)).unwrap();
+    assert_eq!(results.hits[0].id, target.id);
+
+    // Replace a report: its changed paragraph is found by its new text, by meaning alone.
+    let mut changed = f.reports[1].clone();
+    changed.paragraphs.truncate(10);
+    let new_text = f.reports[2].paragraphs[3].text.clone();
+    changed.paragraphs[7].text = new_text.clone();
+    let mut writer = index.writer().unwrap();
+    writer.add_report(&changed).unwrap();
+    // Not visible before the commit.
+    assert_eq!(index.embedded_paragraphs(), paragraphs);
+    writer.commit().unwrap();
+    let after = paragraphs - f.reports[1].paragraphs.len() + 10;
+    assert_eq!(index.embedded_paragraphs(), after);
+    let hits = index.search(&hybrid(&new_text, 3)).unwrap().hits;
+    let top: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert!(top.contains(&target.id.as_str()), "{top:?}");
+
+    // Reopened from disk: the same vectors, the same answers.
+    let before = index.search(&hybrid("missing children interviews", 10)).unwrap();
+    drop(writer);
+    drop(index);
+    let reopened = SearchIndex::open(&f.index)
+        .unwrap()
+        .with_embedder(embedder.clone())
+        .unwrap();
+    assert_eq!(reopened.embedded_paragraphs(), after);
+    let again = reopened.search(&hybrid("missing children interviews", 10)).unwrap();
+    let ids = |r: &ofsted_search::SearchResults| -> Vec<String> {
+        r.hits.iter().map(|h| h.id.clone()).collect()
+    };
+    assert_eq!(ids(&again), ids(&before));
+    assert_eq!(again.total, before.total);
+
+    // Removing a report removes its vectors.
+    let mut writer = reopened.writer().unwrap();
+    writer.remove_report(&f.reports[0].report.report_id);
+    writer.commit().unwrap();
+    assert_eq!(
+        reopened.embedded_paragraphs(),
+        after - f.reports[0].paragraphs.len()
+    );
+    assert_eq!(
+        reopened.embedded_paragraphs(),
+        reopened.num_paragraphs().unwrap() as usize
+    );
+}
+
+#[test]
+fn a_writer_without_the_embedder_leaves_no_stale_vectors() {
+    let f = fixture();
+    let embedder = Embedder::from_dir(&f.model).unwrap();
+    let index = build(&f, &embedder);
+    let total = index.embedded_paragraphs();
+    drop(index);
+    // Another program (or a build without the feature) replaces a report's text.
+    let plain = SearchIndex::open(&f.index).unwrap();
+    let mut changed = f.reports[3].clone();
+    changed.paragraphs[0].text.push_str(" Changed.");
+    let mut writer = plain.writer().unwrap();
+    writer.add_report(&changed).unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+    drop(plain);
+    let index = SearchIndex::open(&f.index)
+        .unwrap()
+        .with_embedder(embedder)
+        .unwrap();
+    // That report's vectors were computed from the old text: they are not used.
+    assert_eq!(
+        index.embedded_paragraphs(),
+        total - f.reports[3].paragraphs.len()
+    );
+    let hits = index.search(&hybrid(&changed.paragraphs[1].text, 100)).unwrap();
+    assert!(!hits.hits.is_empty());
+}
+
+#[test]
+fn the_vector_side_respects_filters_and_finds_what_words_miss() {
+    let f = fixture();
+    let embedder = Embedder::from_dir(&f.model).unwrap();
+    let index = build(&f, &embedder);
+    let all: Vec<_> = f.reports.iter().flat_map(|r| &r.paragraphs).collect();
+
+    // A word in no paragraph: no lexical match, so every hit comes from the vectors, and
+    // they are the nearest paragraphs (up to int8 rounding).
+    let text = "zqxjvw";
+    let results = index.search(&hybrid(text, 10)).unwrap();
+    assert_eq!(results.total, 0, "no paragraph has the word");
+    assert_eq!(results.hits.len(), 10);
+    let q = embedder.embed(&[text]).unwrap().pop().unwrap();
+    let texts: Vec<&str> = all.iter().map(|p| p.text.as_str()).collect();
+    let vectors = embedder.embed(&texts).unwrap();
+    let mut sims: Vec<f32> = vectors.iter().map(|v| cosine(&q, v)).collect();
+    let by_id: HashMap<&str, f32> = all.iter().map(|p| p.id.as_str()).zip(sims.clone()).collect();
+    sims.sort_by(|a, b| b.total_cmp(a));
+    let tenth = sims[9];
+    for hit in &results.hits {
+        assert!(by_id[hit.id.as_str()] >= tenth - 0.02, "{} is not among the nearest", hit.id);
+    }
+
+    // Filters hold on both sides.
+    let authority = f.reports[2].report.authority.clone();
+    let words = "return home interviews";
+    let mut q = hybrid(words, 40);
+    q.authority(&authority);
+    let filtered = index.search(&q).unwrap();
+    assert_eq!(filtered.hits.len(), 40);
+    assert!(filtered.hits.iter().all(|h| h.authority == authority));
+    // Total and facets are the lexical search's.
+    let mut lexical = Query::new(words);
+    lexical.authority(&authority).limit(1000);
+    let lexical = index.search(&lexical).unwrap();
+    assert_eq!(filtered.total, lexical.total);
+    assert_eq!(filtered.facets, lexical.facets);
+    // Fewer paragraphs have the words than the page holds: the rest come from the vectors.
+    assert!(lexical.total < 40, "{}", lexical.total);
+    let lexical_ids: BTreeSet<&str> = lexical.hits.iter().map(|h| h.id.as_str()).collect();
+    let by_meaning = filtered
+        .hits
+        .iter()
+        .filter(|h| !lexical_ids.contains(h.id.as_str()))
+        .count();
+    assert!(by_meaning as u64 >= 40 - lexical.total, "{by_meaning}");
+
+    // Paging through the fused list.
+    let mut first = hybrid("social worker visits", 10);
+    let page1: Vec<String> = index.search(&first).unwrap().hits.into_iter().map(|h| h.id).collect();
+    first.offset(5).limit(5);
+    let page2: Vec<String> = index.search(&first).unwrap().hits.into_iter().map(|h| h.id).collect();
+    assert_eq!(page1[5..], page2[..]);
+}
+
+#[test]
+fn bad_models_vector_files_and_missing_embedders_are_typed_errors() {
+    let f = fixture();
+    let embedder = Embedder::from_dir(&f.model).unwrap();
+    let index = build(&f, &embedder);
+
+    // Hybrid ranking without an embedder.
+    let plain = SearchIndex::open(&f.index).unwrap();
+    drop(index);
+    match plain.search(&hybrid("children", 5)) {
+        Err(Error::Semantic { message, .. }) => assert!(message.contains("with_embedder")),
+        other => panic!("expected a semantic error, got {other:?}"),
+    }
+
+    // Vectors of another model (other random weights) are refused, naming the file.
+    let other_dir = f.model.parent().unwrap().join("other");
+    tiny_model(&other_dir, &f.reports);
+    let other = Embedder::from_dir(&other_dir).unwrap();
+    let err = SearchIndex::open(&f.index).unwrap().with_embedder(other).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains(VECTOR_FILE) && msg.contains("another embedding model"), "{msg}");
+
+    // A damaged vector file.
+    let file = f.index.join(VECTOR_FILE);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x40;
+    std::fs::write(&file, &bytes).unwrap();
+    let err = SearchIndex::open(&f.index).unwrap().with_embedder(embedder.clone()).unwrap_err();
+    assert!(matches!(err, Error::Semantic { .. }), "{err:?}");
+    assert!(err.to_string().contains("checksum"), "{err}");
+
+    // Model directories that cannot be used, each error naming the file.
+    let bad = f.model.parent().unwrap().join("bad");
+    assert!(matches!(Embedder::from_dir(&bad), Err(Error::Semantic { .. })));
+    std::fs::create_dir(&bad).unwrap();
+    for name in ["config.json", "tokenizer.json", "model.safetensors"] {
+        std::fs::copy(f.model.join(name), bad.join(name)).unwrap();
+    }
+    for (name, content) in [
+        ("config.json", "{\"hidden_size\": 3}"),
+        ("tokenizer.json", "not json"),
+        ("model.safetensors", "\u{8}\0\0\0\0\0\0\0{}"),
+    ] {
+        let saved = std::fs::read(bad.join(name)).unwrap();
+        std::fs::write(bad.join(name), content).unwrap();
+        let err = Embedder::from_dir(&bad).unwrap_err();
+        assert!(err.to_string().contains(name), "{name}: {err}");
+        std::fs::write(bad.join(name), saved).unwrap();
+    }
+    std::fs::remove_file(bad.join("tokenizer.json")).unwrap();
+    match Embedder::from_dir(&bad) {
+        Err(Error::Io { path, .. }) => assert!(path.ends_with("tokenizer.json")),
+        other => panic!("expected an I/O error, got {other:?}"),
+    }
+    Embedder::from_dir(&f.model).unwrap();
+}
