@@ -51,7 +51,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ingest::ParsedReport;
-use crate::model::{Area, Date, Grade, Paragraph, Report, ReportKind};
+use crate::model::{Area, Date, Framework, Grade, Paragraph, Report, ReportKind};
 
 /// The name of the index the shipped configs create, and the default for
 /// [`Format::Elasticsearch`] in the `export` example.
@@ -75,7 +75,10 @@ pub const FIELDS: &[&str] = &[
     "text",
     "citation",
     "line",
+    "page",
+    "context",
     "kind",
+    "framework",
     "title",
     "inspection_start",
     "inspection_end",
@@ -128,7 +131,13 @@ struct Doc<'a> {
     text: Cow<'a, str>,
     citation: Cow<'a, str>,
     line: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    page: Option<u32>,
+    #[serde(default)]
+    context: bool,
     kind: ReportKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    framework: Option<Framework>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     title: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,7 +170,10 @@ impl<'a> Doc<'a> {
             text: Cow::Borrowed(&p.text),
             citation: Cow::Borrowed(&p.citation),
             line: p.line,
+            page: p.page,
+            context: p.context,
             kind: report.kind,
+            framework: report.framework,
             title: report.title.as_deref().map(Cow::Borrowed),
             inspection_start: report.inspection_start,
             inspection_end: report.inspection_end,
@@ -180,6 +192,7 @@ impl<'a> Doc<'a> {
             report_id: self.report_id.to_string(),
             authority: self.authority.to_string(),
             kind: self.kind,
+            framework: self.framework,
             title: self.title.map(Cow::into_owned),
             inspection_start: self.inspection_start,
             inspection_end: self.inspection_end,
@@ -203,6 +216,8 @@ impl<'a> Doc<'a> {
             text: self.text.into_owned(),
             citation: self.citation.into_owned(),
             line: self.line,
+            page: self.page,
+            context: self.context,
         };
         (report, paragraph)
     }

@@ -195,7 +195,7 @@ pub mod vocab;
 
 pub use error::{Error, ParseValueError, QueryError, Result};
 pub use index::{IndexWriter, IndexedReport, SearchIndex};
-pub use model::{Area, Date, Grade, Paragraph, Report, ReportKind};
+pub use model::{Area, Date, Framework, Grade, Paragraph, Report, ReportKind};
 pub use query::{Citation, FacetCounts, Hit, Operator, Query, SearchResults};
 pub use ranking::Ranking;
 

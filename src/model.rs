@@ -150,17 +150,28 @@ impl Area {
 string_enum! {
     /// What kind of document a report is.
     ///
+    /// The kind says what Ofsted did (a full inspection, a short one, a visit); the
+    /// [`Framework`] says which inspection framework's template the report follows.
+    ///
     /// ```
     /// use ofsted_search::ReportKind;
     /// assert_eq!("focused visit".parse::<ReportKind>()?, ReportKind::FocusedVisit);
+    /// assert_eq!("short-inspection".parse::<ReportKind>()?, ReportKind::ShortInspection);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub enum ReportKind {
-        /// A full inspection of children's services (SIF, ILACS).
-        Inspection => "inspection",
-        /// A focused visit.
+        /// A full (standard) inspection of children's services: a SIF inspection, an ILACS
+        /// standard inspection, or a 2013 inspection of services for looked after children.
+        Inspection => "inspection" | "standard_inspection",
+        /// An ILACS short inspection.
+        ShortInspection => "short_inspection",
+        /// A SIF re-inspection of a local authority judged inadequate.
+        Reinspection => "reinspection" | "re_inspection",
+        /// A review of a Local Safeguarding Children Board published on its own.
+        LscbReview => "lscb_review",
+        /// A focused visit (a letter to the director of children's services).
         FocusedVisit => "focused_visit",
-        /// A monitoring visit.
+        /// A monitoring visit (a letter).
         MonitoringVisit => "monitoring_visit",
         /// A news article or any other document about a report.
         News => "news" | "other",
@@ -172,9 +183,51 @@ impl ReportKind {
     pub fn citation_label(self) -> &'static str {
         match self {
             ReportKind::Inspection => "Ofsted inspection of children's services",
+            ReportKind::ShortInspection => "Ofsted short inspection of children's services",
+            ReportKind::Reinspection => "Ofsted re-inspection of children's services",
+            ReportKind::LscbReview => "Ofsted review of the Local Safeguarding Children Board",
             ReportKind::FocusedVisit => "Ofsted focused visit to children's services",
             ReportKind::MonitoringVisit => "Ofsted monitoring visit to children's services",
             ReportKind::News => "Ofsted news article",
+        }
+    }
+
+    /// True for the letters Ofsted writes after a visit (focused and monitoring visits).
+    pub fn is_visit(self) -> bool {
+        matches!(self, ReportKind::FocusedVisit | ReportKind::MonitoringVisit)
+    }
+}
+
+string_enum! {
+    /// The inspection framework whose template a report follows: it decides the report's
+    /// judgement areas, where grades are stated and how the document is laid out.
+    ///
+    /// ```
+    /// use ofsted_search::Framework;
+    /// assert_eq!("ILACS".parse::<Framework>()?, Framework::Ilacs);
+    /// assert_eq!(Framework::Sif.to_string(), "sif");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub enum Framework {
+        /// The single inspection framework (2013–2018): inspections, re-inspections and
+        /// reviews of the Local Safeguarding Children Board.
+        Sif => "sif",
+        /// Inspection of local authority children's services (2018–): standard and short
+        /// inspections, focused visits and monitoring visits.
+        Ilacs => "ilacs",
+        /// The inspections of services for looked after children that preceded the SIF
+        /// (to 2013; grade scale with "adequate").
+        Lac => "lac",
+    }
+}
+
+impl Framework {
+    /// A human label ("the single inspection framework").
+    pub fn label(self) -> &'static str {
+        match self {
+            Framework::Sif => "the single inspection framework (SIF)",
+            Framework::Ilacs => "inspection of local authority children's services (ILACS)",
+            Framework::Lac => "inspection of services for looked after children",
         }
     }
 }
@@ -275,6 +328,9 @@ pub struct Report {
     pub authority: String,
     /// What kind of document this is.
     pub kind: ReportKind,
+    /// The inspection framework the report follows, when the text shows it.
+    #[serde(default)]
+    pub framework: Option<Framework>,
     /// The report's title line(s), when it has one.
     pub title: Option<String>,
     /// First day of the inspection (or visit).
@@ -322,4 +378,13 @@ pub struct Paragraph {
     pub citation: String,
     /// Line in the source file where the paragraph starts (lines start at 1).
     pub line: usize,
+    /// The page the paragraph starts on, starting at 1: the PDF page, or in converted text
+    /// the page counted by form feeds (`\f`). `None` when the source has no page breaks.
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// True for blocks that describe the inspection rather than report its findings: the
+    /// local-area facts, the inspection team, a letter's opening. Searches can leave them out
+    /// ([`Query::findings_only`](crate::Query::findings_only)).
+    #[serde(default)]
+    pub context: bool,
 }

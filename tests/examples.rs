@@ -22,6 +22,7 @@ const COVERED: &[&str] = &[
     "eval",
     "export",
     "facets",
+    "fidelity",
     "latency",
     "search",
     "similar",
@@ -369,6 +370,7 @@ fn search_builds_then_reuses_an_index_and_prints_cited_paragraphs() {
         "authority",
         "year",
         "number",
+        "page",
         "section",
         "area",
         "grade",
@@ -518,4 +520,35 @@ fn latency_measures_every_class_on_both_engines() {
         assert!(!row.contains('–'), "a column is missing: {row}");
     }
     assert!(stdout.contains("memory while querying"), "{stdout}");
+}
+
+#[test]
+fn fidelity_prints_the_per_kind_table_for_a_folder() {
+    // A folder as the example reads it: INDEX.csv and the texts beside it.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("INDEX.csv"),
+        "file,authority,kind,framework,year,overall_grade\n\
+         sheffield-2014-inspection,sheffield,sif,,2014,good\n\
+         nowhere-2020-focused-visit,nowhere,focused-visit,,2020,\n",
+    )
+    .unwrap();
+    std::fs::copy(SHEFFIELD, dir.path().join("sheffield-2014-inspection.txt")).unwrap();
+    let (stdout, _) = run_ok("fidelity", &[dir.path().to_str().unwrap()]);
+    let row = |kind: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("| {kind} |")))
+            .unwrap_or_else(|| panic!("no row for {kind}:\n{stdout}"))
+            .split('|')
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let sif = row("sif");
+    assert_eq!(sif[2], "1", "{stdout}");
+    // The missing text is counted, not skipped silently: panics / errors / missing.
+    assert_eq!(row("focused-visit")[14], "0 / 0 / 1", "{stdout}");
+    assert_eq!(row("**all**")[2], "2", "{stdout}");
+    assert!(stdout.contains("# Worst reports"), "{stdout}");
+    assert!(stdout.contains("nowhere-2020-focused-visit"), "{stdout}");
 }

@@ -238,6 +238,11 @@ impl Iterator for Synth {
             report_id: report_id.clone(),
             authority: authority.to_string(),
             kind,
+            framework: Some(if year >= 2018 {
+                ofsted_search::Framework::Ilacs
+            } else {
+                ofsted_search::Framework::Sif
+            }),
             title: Some(format!("{} of {short}", kind.citation_label())),
             inspection_start: start,
             inspection_end: end,
@@ -271,6 +276,8 @@ impl Iterator for Synth {
                     kind.citation_label()
                 ),
                 line: 0,
+                page: Some(1 + number / 5),
+                context: false,
             });
         }
         Some(ParsedReport {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::ingest::ParsedReport;
-use crate::model::{Area, Grade, Paragraph, Report, ReportKind};
+use crate::model::{Area, Framework, Grade, Paragraph, Report, ReportKind};
 
 pub(crate) const AUTHORITIES: [&str; 3] = [
     "Sheffield City Council",
@@ -76,6 +76,11 @@ pub(crate) fn report(n: usize, paragraphs: usize, seed: u64) -> ParsedReport {
         } else {
             ReportKind::Inspection
         },
+        framework: Some(if n % 2 == 0 {
+            Framework::Sif
+        } else {
+            Framework::Ilacs
+        }),
         title: None,
         inspection_start: None,
         inspection_end: None,
@@ -121,6 +126,8 @@ pub(crate) fn report(n: usize, paragraphs: usize, seed: u64) -> ParsedReport {
                 text: format!("{text}."),
                 citation: format!("{authority}, Ofsted inspection ({year}), para {number}"),
                 line: 10 + i,
+                page: Some(1 + i as u32 / 4),
+                context: i % 7 == 6,
             }
         })
         .collect();

@@ -57,7 +57,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError, Term};
 
 pub(crate) use pairs::pair;
 pub(crate) use schema::analyzer;
-pub(crate) use schema::{exact_analyzer, Fields, COUNTED_FACETS, DOC_PARAGRAPH};
+pub(crate) use schema::{exact_analyzer, Fields, COUNTED_FACETS, DOC_PARAGRAPH, ROLE_FINDING};
 pub(crate) use writer::year_term;
 pub use writer::{content_hash, IndexWriter, IndexedReport};
 

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 
 /// The version of the schema this build writes and reads. Bump it whenever a field, an
 /// analyzer or the stored document format changes, so old indexes are refused, not misread.
-pub(crate) const SCHEMA_VERSION: u32 = 3;
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 /// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
 pub(crate) const META_FILE: &str = "ofsted-search.json";
@@ -29,6 +29,11 @@ pub(crate) const WORDS_ANALYZER: &str = "ofsted_en";
 
 /// The name under which the exact-form analyzer (lowercased, not stemmed) is registered.
 pub(crate) const EXACT_ANALYZER: &str = "ofsted_exact";
+
+/// `role` of paragraphs that report findings.
+pub(crate) const ROLE_FINDING: &str = "finding";
+/// `role` of paragraphs that describe the inspection (see [`crate::Paragraph::context`]).
+pub(crate) const ROLE_CONTEXT: &str = "context";
 
 /// `doc_type` of paragraph documents.
 pub(crate) const DOC_PARAGRAPH: &str = "paragraph";
@@ -68,6 +73,10 @@ pub(crate) struct Fields {
     pub kind: Field,
     /// The report's overall grade.
     pub overall_grade: Field,
+    /// The report's inspection framework.
+    pub framework: Field,
+    /// [`ROLE_FINDING`] or [`ROLE_CONTEXT`]: whether the paragraph reports findings.
+    pub role: Field,
     /// The stored JSON document: a [`Citation`](crate::query::Citation) for paragraphs, an
     /// [`IndexedReport`](super::IndexedReport) for report records.
     pub data: Field,
@@ -98,6 +107,8 @@ impl Fields {
             area: get("area")?,
             kind: get("kind")?,
             overall_grade: get("overall_grade")?,
+            framework: get("framework")?,
+            role: get("role")?,
             data: get("data")?,
         })
     }
@@ -141,6 +152,8 @@ pub(crate) fn build_schema() -> Schema {
         "area",
         "kind",
         "overall_grade",
+        "framework",
+        "role",
     ] {
         b.add_text_field(name, facet.clone());
     }

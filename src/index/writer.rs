@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::TantivyDocument;
 use tantivy::{IndexReader, Term};
 
-use super::schema::{Fields, DOC_PARAGRAPH, DOC_REPORT};
+use super::schema::{Fields, DOC_PARAGRAPH, DOC_REPORT, ROLE_CONTEXT, ROLE_FINDING};
 use super::IndexPlace;
 use crate::error::Result;
 use crate::ingest::ParsedReport;
@@ -132,6 +132,7 @@ impl IndexWriter {
             let citation = Citation {
                 paragraph: p.clone(),
                 kind: report.kind,
+                framework: report.framework,
                 overall_grade: report.overall_grade,
             };
             let doc = self.paragraph_doc(&citation)?;
@@ -169,6 +170,15 @@ impl IndexWriter {
         if let Some(grade) = c.overall_grade {
             doc.add_text(f.overall_grade, grade.as_str());
         }
+        if let Some(framework) = c.framework {
+            doc.add_text(f.framework, framework.as_str());
+        }
+        let role = if p.context {
+            ROLE_CONTEXT
+        } else {
+            ROLE_FINDING
+        };
+        doc.add_text(f.role, role);
         doc.add_bytes(f.data, &self.place.encode_json(c)?);
         Ok(doc)
     }

@@ -19,6 +19,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::framework::{self, SectionRole, Template};
 use super::judgement::{area_in, grade_only, heading_judgement, table_row};
 use super::normalise::{Line, LineKind};
 use super::Warning;
@@ -35,18 +36,28 @@ pub fn chunk(
     warnings: &mut Vec<Warning>,
 ) -> Vec<Paragraph> {
     let layout = Layout::measure(lines);
-    let mut chunker = Chunker::new(report, layout, true);
-    let mut local_warnings = Vec::new();
-    chunker.run(lines, input, &mut local_warnings);
+    let chain = Chain::find(lines, layout);
+    for &(at, last, n) in &chain.gaps {
+        warnings.push(Warning {
+            input: input.to_string(),
+            line: Some(lines[at].number),
+            message: format!(
+                "paragraph {n} follows paragraph {last}: paragraphs {} to {} are missing from the text",
+                last + 1,
+                n - 1
+            ),
+        });
+    }
+    let mut chunker = Chunker::new(report, layout, &chain, true);
+    chunker.run(lines);
     if chunker.out.is_empty() {
         // No structural heading was recognised, so everything was taken for a cover page: read
         // the whole text as body instead of returning nothing.
-        chunker = Chunker::new(report, layout, false);
-        local_warnings.clear();
-        chunker.run(lines, input, &mut local_warnings);
+        chunker = Chunker::new(report, layout, &chain, false);
+        chunker.run(lines);
     }
-    warnings.extend(local_warnings);
     let numbered = chunker.out.iter().any(|b| b.number.is_some());
+    let paged = super::pages::has_pages(lines);
     chunker
         .out
         .into_iter()
@@ -60,13 +71,24 @@ pub fn chunk(
                 year: report.year,
                 number: b.number,
                 ordinal,
-                citation: citation::citation(report, b.number, ordinal, &b.section, numbered),
+                citation: citation::citation(
+                    report,
+                    &citation::Place {
+                        number: b.number,
+                        ordinal,
+                        section: &b.section,
+                        page: paged.then_some(b.page),
+                        report_has_numbers: numbered,
+                    },
+                ),
                 section: b.section,
                 area: b.area,
                 grade: b.grade,
                 themes: Vec::new(),
                 text: b.text,
                 line: b.line,
+                page: paged.then_some(b.page),
+                context: b.context,
             }
         })
         .collect()
@@ -118,6 +140,10 @@ struct Block {
     section: String,
     area: Option<Area>,
     grade: Option<Grade>,
+    /// The page the block starts on.
+    page: u32,
+    /// Whether the block describes the inspection rather than its findings.
+    context: bool,
     /// The last source line appended, and its raw length.
     last_line: usize,
     last_len: usize,
@@ -154,6 +180,8 @@ enum Heading {
     Excluded,
     /// A report-wide section (summary of findings, recommendations): no area.
     ReportWide,
+    /// A section that describes the inspection or the area (kept, marked as context).
+    Context,
     /// A judgement section, with the grade when the heading states it.
     Judgement(Area, Option<Grade>),
     /// Any other heading: a sub-section of whatever section is current.
@@ -170,13 +198,18 @@ struct Chunker<'r> {
     area_heading: Option<String>,
     area: Option<Area>,
     grade: Option<Grade>,
-    last_number: Option<u32>,
+    chain: &'r Chain,
+    template: Template,
+    /// Whether the current section describes the inspection rather than its findings.
+    context: bool,
+    /// Inside a letter's head (addresses, date, salutation), above its title.
+    letter_head: bool,
     open: Option<Block>,
     out: Vec<Block>,
 }
 
 impl<'r> Chunker<'r> {
-    fn new(report: &'r Report, layout: Layout, cover: bool) -> Chunker<'r> {
+    fn new(report: &'r Report, layout: Layout, chain: &'r Chain, cover: bool) -> Chunker<'r> {
         let cover = cover && report.kind != ReportKind::News;
         Chunker {
             report,
@@ -195,7 +228,10 @@ impl<'r> Chunker<'r> {
             } else {
                 report.overall_grade
             },
-            last_number: None,
+            chain,
+            template: Template::of(report.kind),
+            context: false,
+            letter_head: cover && report.kind.is_visit(),
             open: None,
             out: Vec::new(),
         }
@@ -205,12 +241,18 @@ impl<'r> Chunker<'r> {
         self.part == Part::Cover || self.exclusion.is_some()
     }
 
-    fn run(&mut self, lines: &[Line], input: &str, warnings: &mut Vec<Warning>) {
+    fn run(&mut self, lines: &[Line]) {
         let mut gap = 0usize;
         let mut i = 0;
         while i < lines.len() {
             let line = &lines[i];
             i += 1;
+            if matches!(line.kind, LineKind::Text | LineKind::Boilerplate)
+                && framework::starts_end_matter(&line.text)
+            {
+                // Ofsted's standard closing runs to the end of the text.
+                break;
+            }
             match line.kind {
                 LineKind::Blank => {
                     gap += 1;
@@ -221,19 +263,53 @@ impl<'r> Chunker<'r> {
                 _ => continue,
             }
             let text = line.text.as_str();
+            if self.letter_head {
+                // A letter's head (Ofsted's address, the date, the recipient, "Dear …") ends
+                // with the title line; the letter's own prose follows.
+                if framework::letter_title(text).is_some() {
+                    self.letter_head = false;
+                    self.part = Part::LocalAuthority;
+                    self.section = self.template.letter_section.to_string();
+                    self.context = true;
+                    self.area = None;
+                    self.grade = None;
+                }
+                gap = 0;
+                continue;
+            }
+            if self.part == Part::Cover
+                && self.exclusion.is_none()
+                && self.template.cover_section.is_some()
+                && framework::is_cover_statement(text)
+            {
+                // The overall judgement ("The overall judgement is requires improvement")
+                // reads like a heading, but it is the cover's first statement.
+                self.close();
+                self.cover_content(line, gap);
+                gap = 0;
+                continue;
+            }
             if is_contents_entry(text) || grade_only(text).is_some() || table_row(text).is_some() {
                 gap = 0;
                 continue;
             }
-            if let Some((n, rest)) = self.numbered_start(line, input, warnings) {
+            if let Some((n, rest)) = self.numbered_start(lines, i - 1) {
                 self.close();
                 if self.part == Part::Cover {
                     self.part = Part::LocalAuthority;
                 }
                 self.exclusion = None;
-                self.last_number = Some(n);
                 self.open = Some(self.block(Some(n), rest, line));
                 gap = 0;
+                if rest.is_empty() {
+                    // The number stood alone: the next text line is the paragraph's first
+                    // line, whatever it looks like (never a heading).
+                    let first = (i..lines.len()).find(|&k| lines[k].kind == LineKind::Text);
+                    if let Some(k) = first.filter(|k| !self.chain.numbers.contains_key(k)) {
+                        self.content(&lines[k], 0);
+                        i = k + 1;
+                    }
+                }
                 continue;
             }
             if let Some(heading_text) = self.heading_at(lines, i - 1, gap) {
@@ -262,6 +338,12 @@ impl<'r> Chunker<'r> {
                 self.exclusion = pending.then_some(Exclusion::Section);
             }
             if self.skipping() {
+                if self.part == Part::Cover
+                    && self.exclusion.is_none()
+                    && self.template.cover_section.is_some()
+                {
+                    self.cover_content(line, gap);
+                }
                 gap = 0;
                 continue;
             }
@@ -271,45 +353,13 @@ impl<'r> Chunker<'r> {
         self.close();
     }
 
-    /// A numbered paragraph's start, checked against the sequence so far.
-    fn numbered_start<'l>(
-        &self,
-        line: &'l Line,
-        input: &str,
-        warnings: &mut Vec<Warning>,
-    ) -> Option<(u32, &'l str)> {
-        if line.bullet == Some(2) || line.heading.is_some() {
-            return None;
-        }
-        let (n, rest) = parse_number(&line.text)?;
-        match self.last_number {
-            None => Some((n, rest)),
-            Some(last) if n == last + 1 => Some((n, rest)),
-            Some(last) if n > last + 1 && n <= last + 4 => {
-                warnings.push(Warning {
-                    input: input.to_string(),
-                    line: Some(line.number),
-                    message: format!(
-                        "paragraph {n} follows paragraph {last}: paragraphs {} to {} are missing from the text",
-                        last + 1,
-                        n - 1
-                    ),
-                });
-                Some((n, rest))
-            }
-            Some(last) => {
-                if !self.skipping() && n > 0 && rest.len() > 40 {
-                    warnings.push(Warning {
-                        input: input.to_string(),
-                        line: Some(line.number),
-                        message: format!(
-                            "'{n}.' does not follow paragraph {last}; kept as text of the paragraph before"
-                        ),
-                    });
-                }
-                None
-            }
-        }
+    /// A numbered paragraph's start: the number, when line `at` is on the report's chain of
+    /// paragraph numbers, and the text after it (empty when the number stands alone).
+    fn numbered_start<'l>(&self, lines: &'l [Line], at: usize) -> Option<(u32, &'l str)> {
+        let n = *self.chain.numbers.get(&at)?;
+        let text = lines[at].text.as_str();
+        let rest = parse_number(text).map_or("", |(_, rest)| rest);
+        Some((n, rest))
     }
 
     /// The heading text if line `at` is a heading.
@@ -324,7 +374,12 @@ impl<'r> Chunker<'r> {
         }
         let words = text.split_whitespace().count();
         let first = text.chars().next()?;
-        if !(first.is_uppercase() || first.is_ascii_digit()) || words > 16 || text.len() > 120 {
+        // Judgement headings state their grade and can be long ("The impact of leaders on
+        // social work practice with children and families: requires improvement to be good").
+        let long = words > 16 || text.len() > 120;
+        if !(first.is_uppercase() || first.is_ascii_digit())
+            || (long && !(words <= 30 && known_heading(text)))
+        {
             return None;
         }
         let question = text.ends_with('?') && words <= 12;
@@ -377,8 +432,12 @@ impl<'r> Chunker<'r> {
             return Heading::Ignore;
         }
 
-        if EXCLUDED.iter().any(|p| bare.starts_with(p)) {
+        let role = framework::section_role(text);
+        if role == Some(SectionRole::Excluded) {
             return Heading::Excluded;
+        }
+        if role == Some(SectionRole::Context) {
+            return Heading::Context;
         }
         if bare == "the local authority" || lower.starts_with("section 1") {
             return Heading::LocalAuthorityPart;
@@ -400,7 +459,7 @@ impl<'r> Chunker<'r> {
             return Heading::LscbPart(None);
         }
 
-        if REPORT_WIDE.iter().any(|p| bare.starts_with(p)) {
+        if role == Some(SectionRole::ReportWide) {
             return if self.part == Part::Lscb {
                 Heading::Sub
             } else {
@@ -451,6 +510,7 @@ impl<'r> Chunker<'r> {
                     return;
                 }
                 self.part = Part::LocalAuthority;
+                self.context = false;
                 self.end_exclusion();
                 self.area_heading = None;
                 self.area = None;
@@ -462,12 +522,13 @@ impl<'r> Chunker<'r> {
                     return;
                 }
                 self.part = Part::Lscb;
+                self.context = false;
                 self.end_exclusion();
                 self.area_heading = Some(text.clone());
                 self.area = Some(Area::Lscb);
                 self.grade = grade.or_else(|| report_grade(Area::Lscb));
             }
-            Heading::ReportWide => {
+            Heading::ReportWide | Heading::Context => {
                 if self.part == Part::Cover {
                     self.part = Part::LocalAuthority;
                 }
@@ -475,11 +536,13 @@ impl<'r> Chunker<'r> {
                 self.area_heading = Some(text.clone());
                 self.area = None;
                 self.grade = self.report.overall_grade;
+                self.context = kind == Heading::Context;
             }
             Heading::Judgement(area, grade) => {
                 if self.part == Part::Cover {
                     return;
                 }
+                self.context = false;
                 self.end_exclusion();
                 self.area_heading = Some(text.clone());
                 self.area = Some(area);
@@ -558,13 +621,35 @@ impl<'r> Chunker<'r> {
         open.last_len + 1 + next_word < self.layout.width
     }
 
+    /// Prose on the cover page (the ILACS summary, the SIF overall judgement statement),
+    /// kept as unnumbered blocks in the template's cover section. Short lines of the cover
+    /// (names, dates, table labels) may continue a block but never start one.
+    fn cover_content(&mut self, line: &Line, gap: usize) {
+        let text = line.text.as_str();
+        if self.open.is_none() {
+            let full = !self.layout.wrapped || line.raw_len * 10 >= self.layout.width * 7;
+            let starts = framework::is_cover_statement(text)
+                || (starts_like_sentence(text) && (full || ends_sentence(text)));
+            if !starts || framework::is_cover_field(text) {
+                return;
+            }
+        }
+        self.content(line, gap);
+    }
+
     fn block(&self, number: Option<u32>, text: &str, line: &Line) -> Block {
+        let cover = match self.template.cover_section {
+            Some(section) if self.part == Part::Cover => Some(section),
+            _ => None,
+        };
         Block {
             number,
             text: text.replace('\t', " "),
             line: line.number,
-            section: self.section.clone(),
-            area: self.area,
+            page: line.page,
+            context: self.context && cover.is_none(),
+            section: cover.map_or_else(|| self.section.clone(), str::to_string),
+            area: if cover.is_some() { None } else { self.area },
             grade: self.grade,
             last_line: line.number,
             last_len: line.raw_len,
@@ -579,8 +664,9 @@ impl<'r> Chunker<'r> {
         // A lead-in to a list ("This local authority is good because:") or a stray fragment
         // is structure, not a paragraph; numbered paragraphs are always kept.
         let keep = block.number.is_some()
-            || (words >= 6 && !(is_lead_in(&block.text) && words <= 20))
-            || (words >= 3 && ends_sentence(&block.text));
+            || ((words >= 6 && !(is_lead_in(&block.text) && words <= 20))
+                || (words >= 3 && ends_sentence(&block.text)))
+                && !framework::is_boilerplate(&block.text);
         if keep {
             self.out.push(block);
         }
@@ -594,38 +680,6 @@ const IGNORE: &[&str] = &[
     "judgment grade",
 ];
 
-const EXCLUDED: &[&str] = &[
-    "contents",
-    "information about this local authority area",
-    "information about this inspection",
-    "what the inspection judgements mean",
-    "what the inspection judgments mean",
-    "the inspection team",
-    "inspection team",
-    "glossary",
-    "annex",
-    "appendix",
-];
-
-const REPORT_WIDE: &[&str] = &[
-    "summary of key findings",
-    "summary of findings",
-    "executive summary",
-    "summary for children and young people",
-    "what does the local authority need to improve",
-    "what needs to improve",
-    "headline findings",
-    "main findings",
-    "overall findings",
-    "recommendations",
-    "the local authority's strengths",
-    "the local authoritys strengths",
-    "the local authority has the following strengths",
-    "progress since the last inspection",
-    "inspection judgements about the local authority",
-    "inspection judgments about the local authority",
-];
-
 /// Headings recognised by their wording, whatever their length.
 fn known_heading(text: &str) -> bool {
     let lower = text.to_lowercase().replace('’', "'");
@@ -634,15 +688,142 @@ fn known_heading(text: &str) -> bool {
         || bare.starts_with("the experiences and progress")
         || bare.starts_with("inspection judgement")
         || bare.starts_with("inspection judgment")
-        || EXCLUDED
-            .iter()
-            .chain(REPORT_WIDE)
-            .any(|p| bare.starts_with(p))
+        || bare.starts_with("the impact of leaders")
+        || framework::section_role(text).is_some()
 }
 
 /// A sentence that introduces a list: "…is good because", "The report highlighted:".
 fn is_lead_in(text: &str) -> bool {
     text.ends_with(':') || text.ends_with(" because")
+}
+
+/// The report's paragraph numbers: which lines start numbered paragraphs.
+///
+/// Every line that looks like a paragraph start (`12. Text`, or `12.` alone on its line with
+/// text below) is a candidate. Paragraph numbers run 1, 2, 3, … through a report, while the
+/// other numbered lines of a report — judgement-table rows ("1. Children who need help and
+/// protection"), numbered lists inside a paragraph, contents entries — form short runs of
+/// their own. So the chain is the longest run of candidates, in document order, whose numbers
+/// each follow the one before (allowing up to [`MAX_MISSING`] numbers lost in conversion);
+/// candidates off the chain are ordinary text.
+#[derive(Debug, Default)]
+struct Chain {
+    /// Line index → paragraph number.
+    numbers: std::collections::HashMap<usize, u32>,
+    /// (line index, previous number, this number) where numbers are missing from the text.
+    gaps: Vec<(usize, u32, u32)>,
+}
+
+/// How many consecutive paragraph numbers may be missing from a text between two numbers of
+/// its chain.
+const MAX_MISSING: u32 = 3;
+
+impl Chain {
+    fn find(lines: &[Line], layout: Layout) -> Chain {
+        let mut candidates: Vec<(usize, u32)> = Vec::new();
+        // The text line before, and whether a blank line came between.
+        let mut prev: Option<(&Line, bool)> = None;
+        for (i, l) in lines.iter().enumerate() {
+            let before = prev;
+            match l.kind {
+                LineKind::Text => prev = Some((l, false)),
+                LineKind::Blank => {
+                    prev = prev.map(|(p, _)| (p, true));
+                    continue;
+                }
+                _ => continue,
+            }
+            if l.bullet == Some(2) || l.heading.is_some() {
+                continue;
+            }
+            let text = l.text.as_str();
+            if is_contents_entry(text) || table_row(text).is_some() {
+                continue;
+            }
+            // In wrapped text, a number right below a full line that stops mid-sentence
+            // ("…care leavers aged 18 to" / "25. This visit focused on:") ends that sentence.
+            if let Some((p, false)) = before {
+                let full = p.raw_len * 10 >= layout.width * 8;
+                let mid_sentence = p.text.ends_with(|c: char| c.is_lowercase() || c == ',');
+                if layout.wrapped && full && mid_sentence && p.bullet.is_none() {
+                    continue;
+                }
+            }
+            if let Some((n, _)) = parse_number(text) {
+                candidates.push((i, n));
+            } else if let Some(n) = alone_number(text) {
+                // The paragraph's text must follow: the next text line, starting like a sentence.
+                let next = lines[i + 1..].iter().find(|l| l.kind == LineKind::Text);
+                if next.is_some_and(|n| {
+                    starts_like_sentence(&n.text) && alone_number(&n.text).is_none()
+                }) {
+                    candidates.push((i, n));
+                }
+            }
+        }
+        // Longest chain ending at each candidate; `best_end[n]` is the best chain so far that
+        // ends with number n (the later one on ties, so that a real "1." after a front-table
+        // row "1." takes over).
+        let mut len = vec![0u32; candidates.len()];
+        let mut back: Vec<Option<usize>> = vec![None; candidates.len()];
+        let mut best_end: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        for (c, &(_, n)) in candidates.iter().enumerate() {
+            let mut best: Option<usize> = None;
+            for missing in 0..=MAX_MISSING {
+                let Some(prev) = n.checked_sub(1 + missing).filter(|&p| p > 0) else {
+                    break;
+                };
+                if let Some(&p) = best_end.get(&prev) {
+                    if best.is_none_or(|b| len[p] > len[b]) {
+                        best = Some(p);
+                    }
+                }
+            }
+            len[c] = best.map_or(1, |b| len[b] + 1);
+            back[c] = best;
+            match best_end.get(&n) {
+                Some(&e) if len[e] > len[c] => {}
+                _ => {
+                    best_end.insert(n, c);
+                }
+            }
+        }
+        let mut chain = Chain::default();
+        let Some(mut at) = (0..candidates.len()).max_by_key(|&c| (len[c], c)) else {
+            return chain;
+        };
+        loop {
+            let (line, n) = candidates[at];
+            chain.numbers.insert(line, n);
+            match back[at] {
+                Some(prev) => {
+                    let pn = candidates[prev].1;
+                    if n > pn + 1 {
+                        chain.gaps.push((line, pn, n));
+                    }
+                    at = prev;
+                }
+                None => break,
+            }
+        }
+        chain.gaps.reverse();
+        chain
+    }
+}
+
+/// `12.` alone on its line → 12.
+fn alone_number(text: &str) -> Option<u32> {
+    let digits = text.strip_suffix('.')?;
+    if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|&n| n > 0)
+}
+
+fn starts_like_sentence(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'‘“(".contains(c))
 }
 
 /// `12. Text…` → (12, "Text…"). The text must start like a sentence.

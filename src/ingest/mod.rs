@@ -17,9 +17,11 @@ pub mod authorities;
 pub mod batch;
 pub mod chunk;
 pub mod decode;
+pub mod framework;
 pub mod judgement;
 pub mod manifest;
 pub mod normalise;
+pub mod pages;
 pub mod report;
 pub mod themes;
 
@@ -202,7 +204,8 @@ impl Ingester {
         }
         let mut warnings = Vec::new();
         let text = decode::decode(bytes, input, &mut warnings)?;
-        let lines = normalise::normalise(&text);
+        let mut lines = normalise::normalise(&text);
+        pages::mark_furniture(&mut lines);
         let report = report::parse_report(&lines, overrides, input, &mut warnings);
         let mut paragraphs = chunk::chunk(&lines, &report, input, &mut warnings);
         for p in &mut paragraphs {

@@ -46,6 +46,9 @@ pub struct Line {
     /// Length in characters of the source line without trailing spaces: wrapped text is judged
     /// by how full its lines are.
     pub raw_len: usize,
+    /// The page the line is on, starting at 1: page breaks are form feeds (`\f`), as
+    /// `pdftotext` and the PDF reader write them. Text without form feeds is all page 1.
+    pub page: u32,
 }
 
 impl Line {
@@ -68,13 +71,29 @@ impl Line {
 /// ```
 pub fn normalise(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
+    let mut page = 1u32;
     for (i, raw) in text.split('\n').enumerate() {
         let number = i + 1;
-        let raw = raw.trim_end();
+        // A form feed starts a new page; converters put it in front of the page's first line
+        // (or alone on a line). One inside or at the end of a line breaks the page after it.
+        let leading = raw.chars().take_while(|&c| c == '\u{c}').count();
+        page = page.saturating_add(leading as u32);
+        let rest = &raw[leading..];
+        let later = rest.matches('\u{c}').count() as u32;
+        let owned;
+        let raw = if later > 0 {
+            owned = rest.replace('\u{c}', " ");
+            owned.trim_end()
+        } else {
+            rest.trim_end()
+        };
         let raw_len = raw.chars().count();
         for piece in split_html_blocks(raw) {
-            out.push(clean_line(piece, number, raw_len));
+            let mut line = clean_line(piece, number, raw_len);
+            line.page = page;
+            out.push(line);
         }
+        page = page.saturating_add(later);
     }
     out
 }
@@ -121,6 +140,7 @@ fn clean_line(raw: &str, number: usize, raw_len: usize) -> Line {
         indent,
         heading: None,
         raw_len,
+        page: 1,
     };
     // A footnote starts with its marker; recognise it before the marker is stripped.
     let footnote = starts_with_footnote_marker(raw.trim_start());

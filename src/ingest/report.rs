@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::authorities;
+use super::framework;
 use super::judgement::{area_in, grade_in, grade_only, heading_judgement, table_row};
 use super::normalise::{Line, LineKind};
 use super::Warning;
-use crate::model::{Area, Date, Grade, Report, ReportKind};
+use crate::model::{Area, Date, Framework, Grade, Report, ReportKind};
 
 /// Metadata supplied from outside the text, e.g. from a manifest. Every field that is set
 /// replaces what the text says (or fills what it does not say).
@@ -60,7 +61,8 @@ pub fn parse_report(
     let text_lines: Vec<&Line> = lines.iter().filter(|l| l.kind == LineKind::Text).collect();
     let head: Vec<&Line> = text_lines.iter().take(40).copied().collect();
 
-    let (kind, title_at) = detect_kind(&head);
+    let recognised = framework::recognise(&head);
+    let (mut kind, title_at) = (recognised.kind, recognised.title_at);
     let title = match (kind, title_at) {
         (ReportKind::News, _) => head.first().map(|l| l.text.clone()),
         (_, Some(at)) => Some(title_lines(&head, at)),
@@ -68,8 +70,8 @@ pub fn parse_report(
     };
     // The authority as the text names it, then its official name from the gazetteer, so that
     // "Metropolitan Borough of Rotherham" and "Rotherham's children's services" meet.
-    let named = match title_at {
-        Some(at) if kind != ReportKind::News => authority_before(&head, at),
+    let named = match (title_at, &title) {
+        (Some(at), Some(title)) if kind != ReportKind::News => authority_named(&head, at, title),
         _ => None,
     };
     let authority = match &named {
@@ -103,17 +105,26 @@ pub fn parse_report(
         }
     }
 
-    if inspection.1.is_none()
-        && matches!(kind, ReportKind::FocusedVisit | ReportKind::MonitoringVisit)
-    {
-        // Visit letters state their dates in prose: "…the focused visit … on 3 and 4 April 2018".
-        if let Some(l) = head.iter().take(20).find(|l| {
-            let lower = l.text.to_lowercase();
-            lower.contains("visit") && !dates_in(&l.text).is_empty()
-        }) {
-            let dates = dates_in(&l.text);
+    if kind.is_visit() {
+        if inspection.1.is_none() {
+            // Visit letters state their dates in prose, often wrapped over two lines: "…the
+            // focused visit to Wigan children's services / on 3 and 4 May 2023."
+            let dates = visit_dates(&head, title_at.unwrap_or(0));
             inspection = (dates.iter().min().copied(), dates.iter().max().copied());
         }
+        if published.is_none() {
+            // The letter's own date stands alone on a line of its head, above the title.
+            published = head[..title_at.unwrap_or(0)]
+                .iter()
+                .filter_map(|l| match dates_in(&l.text).as_slice() {
+                    [d] if l.text.split_whitespace().count() <= 4 => Some(*d),
+                    _ => None,
+                })
+                .next_back();
+        }
+    }
+    if recognised.framework == Some(Framework::Ilacs) && kind == ReportKind::Inspection {
+        kind = framework::ilacs_kind(inspection.0, inspection.1);
     }
     let overall_grade = overall_in(&head);
     let judgements = judgements_in(lines, input, warnings);
@@ -122,6 +133,7 @@ pub fn parse_report(
         report_id: String::new(),
         authority: authority.unwrap_or_default(),
         kind,
+        framework: recognised.framework,
         title,
         inspection_start: inspection.0,
         inspection_end: inspection.1,
@@ -176,29 +188,6 @@ fn apply_overrides(report: &mut Report, o: &ReportOverrides) {
     }
 }
 
-/// The report's kind, and the index (in `head`) of the title line that shows it.
-fn detect_kind(head: &[&Line]) -> (ReportKind, Option<usize>) {
-    for (i, l) in head.iter().enumerate().take(20) {
-        let lower = l.text.to_lowercase();
-        if lower.starts_with("inspection of services for children")
-            || lower.starts_with("inspection of local authority children")
-            || lower.starts_with("inspection of children")
-            || (lower.starts_with("inspection of ")
-                && (lower.contains("children's services") || lower.contains("childrens services")))
-            || lower.starts_with("review of the effectiveness of the local safeguarding")
-        {
-            return (ReportKind::Inspection, Some(i));
-        }
-        if lower.starts_with("focused visit to") || lower.starts_with("focused visit of") {
-            return (ReportKind::FocusedVisit, Some(i));
-        }
-        if lower.starts_with("monitoring visit to") || lower.starts_with("monitoring visit of") {
-            return (ReportKind::MonitoringVisit, Some(i));
-        }
-    }
-    (ReportKind::News, None)
-}
-
 /// The title: the title line and its wrapped continuations, up to the dates.
 fn title_lines(head: &[&Line], at: usize) -> String {
     let mut parts = Vec::new();
@@ -217,14 +206,20 @@ fn title_lines(head: &[&Line], at: usize) -> String {
     parts.join(" ")
 }
 
-/// The authority named above the title (the cover page), or in a visit's title.
-fn authority_before(head: &[&Line], at: usize) -> Option<String> {
-    let title = head[at].text.as_str();
-    let lower = title.to_lowercase().replace('’', "'");
+/// The authority named in the title ("Inspection of Leicester City Council local authority
+/// children's services", "Focused visit to Durham's children's services") or, failing that,
+/// on the cover above it (wrapped over lines: "City of Bradford Metropolitan District" /
+/// "Council").
+fn authority_named(head: &[&Line], at: usize, title: &str) -> Option<String> {
+    // Offsets found in the ASCII-lowercased title are offsets in the title itself: only ASCII
+    // letters change, so no slice can fall inside a character.
+    let title = title.replace(['’', '‘'], "'");
+    let lower = title.to_ascii_lowercase();
     // "Inspection of Sheffield local authority children's services" (2018 framework).
     if let Some(rest) = lower.strip_prefix("inspection of ") {
         if let Some(end) = rest.find(" local authority children") {
-            let name = title["inspection of ".len().."inspection of ".len() + end].trim();
+            let start = "inspection of ".len();
+            let name = title[start..start + end].trim();
             if !name.is_empty() {
                 return Some(name.to_string());
             }
@@ -239,19 +234,58 @@ fn authority_before(head: &[&Line], at: usize) -> Option<String> {
         if let Some(rest) = lower.strip_prefix(prefix) {
             let end = rest.find(" children").unwrap_or(rest.len());
             let name = &title[prefix.len()..prefix.len() + end];
-            let name = name.trim_end_matches("'s").trim_end_matches("’s").trim();
+            let name = name.trim_end_matches("'s").trim();
             if !name.is_empty() {
                 return Some(name.to_string());
             }
         }
     }
+    // The cover: the lines just above the title that read like a name (logos and running
+    // text come first), joined when the name was wrapped.
     let cover: Vec<&str> = head[..at]
         .iter()
+        .rev()
         .map(|l| l.text.as_str())
-        .filter(|t| !t.is_empty() && t.len() < 80 && !t.ends_with('.'))
+        .take_while(|t| {
+            !t.is_empty() && t.len() < 80 && !t.ends_with('.') && dates_in(t).is_empty()
+        })
+        .take(3)
         .collect();
-    // The authority is the last cover line above the title (logos and running text come first).
-    cover.last().map(|s| s.to_string())
+    let joined: Vec<&str> = cover.iter().rev().copied().collect();
+    for n in (1..=joined.len()).rev() {
+        let name = joined[joined.len() - n..].join(" ");
+        if authorities::lookup(&name).is_some() {
+            return Some(name);
+        }
+    }
+    // Titles that put the authority after the kind: "Inspection of looked after children
+    // services / Sandwell Metropolitan Borough Council".
+    if let Some(next) = head.get(at + 2).filter(|_| joined.is_empty()) {
+        if authorities::lookup(&next.text).is_some() {
+            return Some(next.text.clone());
+        }
+    }
+    (!joined.is_empty()).then(|| joined.join(" "))
+}
+
+/// The dates of a visit, from the first sentence of the letter that mentions the visit and
+/// gives dates (joined over the lines it is wrapped on).
+fn visit_dates(head: &[&Line], title_at: usize) -> Vec<Date> {
+    let prose: String = head[title_at..]
+        .iter()
+        .take(12)
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for sentence in prose.split_inclusive(". ") {
+        if sentence.to_lowercase().contains("visit") {
+            let dates = dates_in(sentence);
+            if !dates.is_empty() {
+                return dates;
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// The authority a news-like text is about when the gazetteer knows no name in it: the first
@@ -457,14 +491,21 @@ fn starts_lower(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_lowercase)
 }
 
-/// `{authority-slug}/{year}-{kind}`; a report without a year gets a short hash of its text
-/// instead, so two undated documents of one authority do not collide.
+/// `{authority-slug}/{year}-{kind}` for inspections (an authority has at most one of a kind
+/// in a year); `{authority-slug}/{last-day}-{kind}` for visits, of which an authority can have
+/// several in a year (Sheffield had two focused visits in 2018). A report without a date gets
+/// a short hash of its text instead, so two undated documents of one authority do not
+/// collide. The id depends only on the text (and overrides), so it is stable across
+/// re-ingestion.
 fn report_id(report: &Report, lines: &[Line]) -> String {
     let kind = report.kind.as_str().replace('_', "-");
     let slug = slug(&report.authority);
-    match report.year {
-        Some(y) => format!("{slug}/{y}-{kind}"),
-        None => {
+    match (report.year, report.inspection_end) {
+        (Some(y), Some(end)) if report.kind.is_visit() && end.year() == y => {
+            format!("{slug}/{end}-{kind}")
+        }
+        (Some(y), _) => format!("{slug}/{y}-{kind}"),
+        (None, _) => {
             let mut hash: u64 = 0xcbf29ce484222325;
             for l in lines {
                 for b in l.text.bytes() {
@@ -646,7 +687,10 @@ mod tests {
             (v.inspection_start, v.inspection_end),
             (Some(d("2018-04-03")), Some(d("2018-04-04")))
         );
-        assert_eq!(v.report_id, "sheffield-city-council/2018-focused-visit");
+        assert_eq!(
+            v.report_id,
+            "sheffield-city-council/2018-04-04-focused-visit"
+        );
     }
 
     #[test]

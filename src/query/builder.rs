@@ -2,7 +2,7 @@
 
 use std::ops::RangeInclusive;
 
-use crate::model::{Area, Grade, ReportKind};
+use crate::model::{Area, Framework, Grade, ReportKind};
 use crate::ranking::Ranking;
 
 /// How words typed side by side combine.
@@ -55,6 +55,8 @@ pub struct Query {
     pub(crate) areas: Vec<Area>,
     pub(crate) kinds: Vec<ReportKind>,
     pub(crate) overall_grades: Vec<Grade>,
+    pub(crate) frameworks: Vec<Framework>,
+    pub(crate) findings_only: bool,
     pub(crate) limit: usize,
     pub(crate) offset: usize,
     pub(crate) facets: bool,
@@ -80,6 +82,8 @@ impl Query {
             areas: Vec::new(),
             kinds: Vec::new(),
             overall_grades: Vec::new(),
+            frameworks: Vec::new(),
+            findings_only: false,
             limit: 10,
             offset: 0,
             facets: true,
@@ -185,6 +189,20 @@ impl Query {
     /// Only paragraphs of reports with this overall grade. Repeat for several.
     pub fn overall_grade(&mut self, grade: Grade) -> &mut Query {
         self.overall_grades.push(grade);
+        self
+    }
+
+    /// Only paragraphs of reports that follow this inspection framework. Repeat for several.
+    pub fn framework(&mut self, framework: Framework) -> &mut Query {
+        self.frameworks.push(framework);
+        self
+    }
+
+    /// Leave out blocks that describe the inspection rather than report findings (the
+    /// local-area facts, the inspection team; see [`Paragraph::context`](crate::Paragraph::context)).
+    /// By default, this is disabled: every paragraph can match.
+    pub fn findings_only(&mut self, yes: bool) -> &mut Query {
+        self.findings_only = yes;
         self
     }
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Area, Grade, Paragraph, ReportKind};
+use crate::model::{Area, Framework, Grade, Paragraph, ReportKind};
 
 /// The answer to a [`Query`](super::Query).
 ///
@@ -44,6 +44,9 @@ pub struct Hit {
     pub year: Option<u16>,
     /// The printed paragraph number, when the source kept it.
     pub number: Option<u32>,
+    /// The page of the published report the paragraph starts on, when the source has pages.
+    #[serde(default)]
+    pub page: Option<u32>,
     /// The heading of the paragraph's section.
     pub section: String,
     /// The judgement area of that section.
@@ -70,6 +73,7 @@ impl Hit {
             authority: p.authority,
             year: p.year,
             number: p.number,
+            page: p.page,
             section: p.section,
             area: p.area,
             grade: p.grade,
@@ -92,6 +96,9 @@ pub struct Citation {
     pub paragraph: Paragraph,
     /// The kind of report it comes from.
     pub kind: ReportKind,
+    /// That report's inspection framework, when known.
+    #[serde(default)]
+    pub framework: Option<Framework>,
     /// That report's overall grade.
     pub overall_grade: Option<Grade>,
 }

@@ -20,7 +20,7 @@ use super::guard::Guarded;
 use super::parser::{self, Node, Occur};
 use super::results::{FacetCounts, Hit, SearchResults};
 use crate::error::{Error, QueryError, Result};
-use crate::index::{pair, year_term, Fields, SearchIndex, DOC_PARAGRAPH};
+use crate::index::{pair, year_term, Fields, SearchIndex, DOC_PARAGRAPH, ROLE_FINDING};
 use crate::ranking::{self, Ranking};
 
 /// Years outside this span are not expanded into year terms (no report predates Ofsted).
@@ -245,6 +245,13 @@ fn filters(fields: Fields, q: &Query) -> Vec<Box<dyn TQuery>> {
         names(&q.overall_grades),
         !q.overall_grades.is_empty(),
     );
+    let frameworks = q
+        .frameworks
+        .iter()
+        .map(|f| f.as_str().to_string())
+        .collect();
+    add(fields.framework, frameworks, !q.frameworks.is_empty());
+    add(fields.role, vec![ROLE_FINDING.to_string()], q.findings_only);
     out
 }
 
