@@ -3,7 +3,7 @@
 //! vector file's bytes per paragraph.
 //!
 //! ```text
-//! OFSTED_SEMANTIC_MODEL=/work/models/all-MiniLM-L6-v2 cargo bench --features semantic --bench semantic
+//! OFSTED_SEMANTIC_MODEL=models/all-MiniLM-L6-v2 cargo bench --features semantic --bench semantic
 //! OFSTED_SEMANTIC_MODEL=... OFSTED_BENCH_SCALE=bundled,100k cargo bench --features semantic --bench semantic
 //! cargo test --features semantic --benches    # smoke run, with a tiny random model
 //! ```
@@ -74,7 +74,9 @@ fn main() {
         let mut i = 0;
         b.iter(|| {
             i = (i + 16) % texts.len().saturating_sub(16).max(1);
-            embedder.embed(&texts[i..(i + 16).min(texts.len())]).expect("embed")
+            embedder
+                .embed(&texts[i..(i + 16).min(texts.len())])
+                .expect("embed")
         })
     });
     g.finish();
@@ -113,7 +115,9 @@ fn main() {
         let seconds = started.elapsed().as_secs_f64();
         let paragraphs = index.num_paragraphs().expect("count");
         assert_eq!(index.embedded_paragraphs() as u64, paragraphs);
-        let file = std::fs::metadata(dir.join(VECTOR_FILE)).expect("vector file").len();
+        let file = std::fs::metadata(dir.join(VECTOR_FILE))
+            .expect("vector file")
+            .len();
         let total: u64 = std::fs::read_dir(&dir)
             .expect("index dir")
             .filter_map(|e| e.ok()?.metadata().ok())
@@ -133,21 +137,31 @@ fn main() {
             let mut i = 0;
             b.iter(|| {
                 i += 1;
-                index.search(&lexical[i % lexical.len()]).expect("search").hits.len()
+                index
+                    .search(&lexical[i % lexical.len()])
+                    .expect("search")
+                    .hits
+                    .len()
             })
         });
         g.bench_function("hybrid (default + vectors)", |b| {
             let mut i = 0;
             b.iter(|| {
                 i += 1;
-                index.search(&hybrid[i % hybrid.len()]).expect("search").hits.len()
+                index
+                    .search(&hybrid[i % hybrid.len()])
+                    .expect("search")
+                    .hits
+                    .len()
             })
         });
         g.bench_function("embed the query only", |b| {
             let mut i = 0;
             b.iter(|| {
                 i += 1;
-                embedder.embed(&[QUERIES[i % QUERIES.len()]]).expect("embed")
+                embedder
+                    .embed(&[QUERIES[i % QUERIES.len()]])
+                    .expect("embed")
             })
         });
         g.finish();

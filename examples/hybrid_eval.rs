@@ -11,7 +11,7 @@
 //! get all-MiniLM-L6-v2 and check its files):
 //!
 //! ```text
-//! cargo run --release --features semantic --example hybrid_eval -- --model /work/models/all-MiniLM-L6-v2
+//! cargo run --release --features semantic --example hybrid_eval -- --model models/all-MiniLM-L6-v2
 //! ```
 //!
 //! `--corpus DIR` and `--queries FILE` evaluate another judged set in the same format.
@@ -78,7 +78,10 @@ fn run() -> Result<(), harness::Error> {
     let lexical = CrateSystem::build(&corpus)?;
     let embedder = Embedder::from_dir(&model)?;
     let started = Instant::now();
-    let hybrid = CrateSystem::build_in(SearchIndex::create_in_ram()?.with_embedder(embedder)?, &corpus)?;
+    let hybrid = CrateSystem::build_in(
+        SearchIndex::create_in_ram()?.with_embedder(embedder)?,
+        &corpus,
+    )?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "indexed with embeddings in {seconds:.1} s ({:.1} paragraphs/s, {} threads)\n",

@@ -91,9 +91,16 @@ fn embeddings_are_unit_length_deterministic_and_batch_independent() {
         assert!((norm - 1.0).abs() < 1e-4, "norm {norm}");
         // The same text alone (no padding from longer batch-mates) gives the same vector.
         let alone = embedder.embed(&[texts[i]]).unwrap().pop().unwrap();
-        assert!(cosine(v, &alone) > 0.9999, "text {i}: {}", cosine(v, &alone));
+        assert!(
+            cosine(v, &alone) > 0.9999,
+            "text {i}: {}",
+            cosine(v, &alone)
+        );
     }
-    assert!(cosine(&all[0], &all[1]) < 0.9999, "different texts, same vector");
+    assert!(
+        cosine(&all[0], &all[1]) < 0.9999,
+        "different texts, same vector"
+    );
     assert_eq!(embedder.embed(&[""]).unwrap()[0].len(), HIDDEN);
     assert!(embedder.embed(&[]).unwrap().is_empty());
 }
@@ -133,7 +140,9 @@ fn vectors_are_stored_replaced_removed_and_reloaded() {
     assert!(top.contains(&target.id.as_str()), "{top:?}");
 
     // Reopened from disk: the same vectors, the same answers.
-    let before = index.search(&hybrid("missing children interviews", 10)).unwrap();
+    let before = index
+        .search(&hybrid("missing children interviews", 10))
+        .unwrap();
     drop(writer);
     drop(index);
     let reopened = SearchIndex::open(&f.index)
@@ -141,7 +150,9 @@ fn vectors_are_stored_replaced_removed_and_reloaded() {
         .with_embedder(embedder.clone())
         .unwrap();
     assert_eq!(reopened.embedded_paragraphs(), after);
-    let again = reopened.search(&hybrid("missing children interviews", 10)).unwrap();
+    let again = reopened
+        .search(&hybrid("missing children interviews", 10))
+        .unwrap();
     let ids = |r: &ofsted_search::SearchResults| -> Vec<String> {
         r.hits.iter().map(|h| h.id.clone()).collect()
     };
@@ -187,7 +198,9 @@ fn a_writer_without_the_embedder_leaves_no_stale_vectors() {
         index.embedded_paragraphs(),
         total - f.reports[3].paragraphs.len()
     );
-    let hits = index.search(&hybrid(&changed.paragraphs[1].text, 100)).unwrap();
+    let hits = index
+        .search(&hybrid(&changed.paragraphs[1].text, 100))
+        .unwrap();
     assert!(!hits.hits.is_empty());
 }
 
@@ -208,11 +221,19 @@ fn the_vector_side_respects_filters_and_finds_what_words_miss() {
     let texts: Vec<&str> = all.iter().map(|p| p.text.as_str()).collect();
     let vectors = embedder.embed(&texts).unwrap();
     let mut sims: Vec<f32> = vectors.iter().map(|v| cosine(&q, v)).collect();
-    let by_id: HashMap<&str, f32> = all.iter().map(|p| p.id.as_str()).zip(sims.clone()).collect();
+    let by_id: HashMap<&str, f32> = all
+        .iter()
+        .map(|p| p.id.as_str())
+        .zip(sims.clone())
+        .collect();
     sims.sort_by(|a, b| b.total_cmp(a));
     let tenth = sims[9];
     for hit in &results.hits {
-        assert!(by_id[hit.id.as_str()] >= tenth - 0.02, "{} is not among the nearest", hit.id);
+        assert!(
+            by_id[hit.id.as_str()] >= tenth - 0.02,
+            "{} is not among the nearest",
+            hit.id
+        );
     }
 
     // Filters hold on both sides.
@@ -241,9 +262,21 @@ fn the_vector_side_respects_filters_and_finds_what_words_miss() {
 
     // Paging through the fused list.
     let mut first = hybrid("social worker visits", 10);
-    let page1: Vec<String> = index.search(&first).unwrap().hits.into_iter().map(|h| h.id).collect();
+    let page1: Vec<String> = index
+        .search(&first)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
     first.offset(5).limit(5);
-    let page2: Vec<String> = index.search(&first).unwrap().hits.into_iter().map(|h| h.id).collect();
+    let page2: Vec<String> = index
+        .search(&first)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
     assert_eq!(page1[5..], page2[..]);
 }
 
@@ -265,9 +298,15 @@ fn bad_models_vector_files_and_missing_embedders_are_typed_errors() {
     let other_dir = f.model.parent().unwrap().join("other");
     tiny_model(&other_dir, &f.reports);
     let other = Embedder::from_dir(&other_dir).unwrap();
-    let err = SearchIndex::open(&f.index).unwrap().with_embedder(other).unwrap_err();
+    let err = SearchIndex::open(&f.index)
+        .unwrap()
+        .with_embedder(other)
+        .unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains(VECTOR_FILE) && msg.contains("another embedding model"), "{msg}");
+    assert!(
+        msg.contains(VECTOR_FILE) && msg.contains("another embedding model"),
+        "{msg}"
+    );
 
     // A damaged vector file.
     let file = f.index.join(VECTOR_FILE);
@@ -275,13 +314,19 @@ fn bad_models_vector_files_and_missing_embedders_are_typed_errors() {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x40;
     std::fs::write(&file, &bytes).unwrap();
-    let err = SearchIndex::open(&f.index).unwrap().with_embedder(embedder.clone()).unwrap_err();
+    let err = SearchIndex::open(&f.index)
+        .unwrap()
+        .with_embedder(embedder.clone())
+        .unwrap_err();
     assert!(matches!(err, Error::Semantic { .. }), "{err:?}");
     assert!(err.to_string().contains("checksum"), "{err}");
 
     // Model directories that cannot be used, each error naming the file.
     let bad = f.model.parent().unwrap().join("bad");
-    assert!(matches!(Embedder::from_dir(&bad), Err(Error::Semantic { .. })));
+    assert!(matches!(
+        Embedder::from_dir(&bad),
+        Err(Error::Semantic { .. })
+    ));
     std::fs::create_dir(&bad).unwrap();
     for name in ["config.json", "tokenizer.json", "model.safetensors"] {
         std::fs::copy(f.model.join(name), bad.join(name)).unwrap();
@@ -303,4 +348,56 @@ fn bad_models_vector_files_and_missing_embedders_are_typed_errors() {
         other => panic!("expected an I/O error, got {other:?}"),
     }
     Embedder::from_dir(&f.model).unwrap();
+}
+
+/// The `hybrid_eval` example (built with the feature, as its documented command does) runs the
+/// judged query set through the lexical and hybrid systems and prints a row for each; with a
+/// random model the figures say nothing about quality, only that every system ran.
+#[test]
+fn the_hybrid_eval_example_runs_every_system() {
+    let f = fixture();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--features",
+            "semantic",
+            "--example",
+            "hybrid_eval",
+            "--",
+            "--model",
+        ])
+        .arg(&f.model)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<(&str, f64)> = stdout
+        .lines()
+        .filter(|l| l.starts_with("| **overall**"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (cells[3], cells[4].parse().unwrap())
+        })
+        .collect();
+    let names: Vec<&str> = rows.iter().map(|r| r.0).collect();
+    assert_eq!(
+        names,
+        [
+            "baseline BM25",
+            "plain stemmed BM25 (any word)",
+            "plain BM25 + vectors (RRF)",
+            "ofsted-search default",
+            "default + vectors (RRF)"
+        ],
+        "{stdout}"
+    );
+    assert!(rows.iter().all(|r| (0.0..=1.0).contains(&r.1)), "{rows:?}");
+    assert!(stdout.contains("paragraphs/s"), "{stdout}");
 }

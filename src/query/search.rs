@@ -100,10 +100,8 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     // Hybrid ranking (feature `semantic`) reads the lexical ranking deeper, from the top, and
     // fuses it with the nearest paragraphs by meaning (src/semantic/fuse.rs).
     #[cfg(feature = "semantic")]
-    let hybrid = q.ranking.is_hybrid()
-        && q.similar_to.is_none()
-        && q.limit > 0
-        && !q.text.trim().is_empty();
+    let hybrid =
+        q.ranking.is_hybrid() && q.similar_to.is_none() && q.limit > 0 && !q.text.trim().is_empty();
     #[cfg(feature = "semantic")]
     let (wanted, offset) = match hybrid {
         true => (crate::semantic::depth(q), 0),

@@ -54,7 +54,14 @@ pub(crate) fn fuse(
             .map_err(|e| index.place().error(e))?;
         Some(docs)
     };
-    let nearest = nearest(index, searcher, &vectors, &query_vector, depth, allowed.as_ref())?;
+    let nearest = nearest(
+        index,
+        searcher,
+        &vectors,
+        &query_vector,
+        depth,
+        allowed.as_ref(),
+    )?;
     let lexical: Vec<DocAddress> = lexical.into_iter().map(|(_, a)| a).collect();
     Ok(page(rrf(&[&lexical, &nearest], RRF_K), q))
 }

@@ -10,7 +10,7 @@
 //! replaces its vectors; removing it removes them). A query whose [`Ranking`](crate::Ranking)
 //! asks for it with [`Ranking::hybrid`](crate::Ranking::hybrid) ranks the paragraphs nearest
 //! the query's embedding beside the lexical ranking and fuses the two lists by reciprocal
-//! rank fusion ([`RRF_K`] = 60), each read [100 deep](fuse::DEPTH).
+//! rank fusion ([`RRF_K`] = 60), each list read 100 deep.
 //!
 //! Filters hold on both sides: the vector side only proposes paragraphs that pass every
 //! filter of the query. `total` and the facet counts are those of the lexical search (the
@@ -23,7 +23,7 @@
 //! use ofsted_search::semantic::Embedder;
 //! use ofsted_search::{Query, Ranking, SearchIndex};
 //!
-//! let embedder = Embedder::from_dir("/work/models/all-MiniLM-L6-v2")?;
+//! let embedder = Embedder::from_dir("models/all-MiniLM-L6-v2")?;
 //! let index = SearchIndex::open_or_create("/tmp/ofsted-index")?.with_embedder(embedder)?;
 //! // ... add reports with index.writer() and commit: their vectors are stored too ...
 //! let mut ranking = Ranking::default();

@@ -37,7 +37,7 @@ const DEFAULT_MAX_TOKENS: usize = 256;
 ///
 /// ```no_run
 /// use ofsted_search::semantic::Embedder;
-/// let embedder = Embedder::from_dir("/work/models/all-MiniLM-L6-v2")?;
+/// let embedder = Embedder::from_dir("models/all-MiniLM-L6-v2")?;
 /// let v = embedder.embed(&["Children are seen alone by their social workers."])?;
 /// assert_eq!(v[0].len(), embedder.dimensions());
 /// # Ok::<(), ofsted_search::Error>(())
@@ -107,7 +107,10 @@ impl Embedder {
         let config: Config = serde_json::from_slice(&config_bytes)
             .map_err(|e| model_error(&config_path, format!("not a BERT configuration: {e}")))?;
         if config.hidden_size == 0 || config.num_attention_heads == 0 {
-            return Err(model_error(&config_path, "hidden_size and num_attention_heads must be positive"));
+            return Err(model_error(
+                &config_path,
+                "hidden_size and num_attention_heads must be positive",
+            ));
         }
         if config.hidden_size % config.num_attention_heads != 0 {
             return Err(model_error(
@@ -120,7 +123,10 @@ impl Embedder {
             .map_err(|e| model_error(&tokenizer_path, format!("not a tokenizer: {e}")))?;
         let max_tokens = max_tokens(dir)?.min(config.max_position_embeddings);
         if max_tokens < 2 {
-            return Err(model_error(&config_path, "max_position_embeddings must be at least 2"));
+            return Err(model_error(
+                &config_path,
+                "max_position_embeddings must be at least 2",
+            ));
         }
         tokenizer
             .with_truncation(Some(TruncationParams {
@@ -204,7 +210,8 @@ impl Embedder {
 
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
         let inner = &*self.inner;
-        let fail = |e: &dyn std::fmt::Display| model_error(&inner.dir, format!("embedding failed: {e}"));
+        let fail =
+            |e: &dyn std::fmt::Display| model_error(&inner.dir, format!("embedding failed: {e}"));
         let encodings = inner
             .tokenizer
             .encode_batch(texts.to_vec(), true)

@@ -184,9 +184,17 @@ impl VectorSet {
             for _ in 0..rows {
                 ids.push(r.str().ok_or_else(truncated)?);
                 scales.push(f32::from_le_bytes(
-                    r.take(4).ok_or_else(truncated)?.try_into().unwrap_or([0; 4]),
+                    r.take(4)
+                        .ok_or_else(truncated)?
+                        .try_into()
+                        .unwrap_or([0; 4]),
                 ));
-                data.extend(r.take(dimensions).ok_or_else(truncated)?.iter().map(|&b| b as i8));
+                data.extend(
+                    r.take(dimensions)
+                        .ok_or_else(truncated)?
+                        .iter()
+                        .map(|&b| b as i8),
+                );
             }
             let vectors = ReportVectors {
                 content_hash,
@@ -310,11 +318,17 @@ mod tests {
         let back = VectorSet::decode(&bytes, Path::new("x.bin")).unwrap();
         assert_eq!(back, set);
         let r = &back.reports["r1"];
-        let restored: Vec<f32> = r.data[..3].iter().map(|&q| f32::from(q) * r.scales[0]).collect();
+        let restored: Vec<f32> = r.data[..3]
+            .iter()
+            .map(|&q| f32::from(q) * r.scales[0])
+            .collect();
         for (a, b) in restored.iter().zip([0.6, -0.8, 0.0]) {
             assert!((a - b).abs() < 0.01, "{a} vs {b}");
         }
-        assert_eq!(bytes.len(), 8 + 4 + 4 + 8 + 4 + (4 + 2) + (4 + 3) + 4 + 2 * (4 + 4 + 4 + 3) + 8);
+        assert_eq!(
+            bytes.len(),
+            8 + 4 + 4 + 8 + 4 + (4 + 2) + (4 + 3) + 4 + 2 * (4 + 4 + 4 + 3) + 8
+        );
     }
 
     #[test]

@@ -31,7 +31,12 @@ pub fn tiny_model(dir: &Path, reports: &[ParsedReport]) {
         }
     }
     let mut vocab = serde_json::Map::new();
-    for (i, t) in specials.iter().map(|s| s.to_string()).chain(words).enumerate() {
+    for (i, t) in specials
+        .iter()
+        .map(|s| s.to_string())
+        .chain(words)
+        .enumerate()
+    {
         vocab.insert(t, json!(i));
     }
     let added: Vec<_> = specials
@@ -97,4 +102,3 @@ pub fn tiny_model(dir: &Path, reports: &[ParsedReport]) {
 fn vocab_len(tokenizer: &serde_json::Value) -> usize {
     tokenizer["model"]["vocab"].as_object().unwrap().len()
 }
-
