@@ -112,7 +112,10 @@ impl Embedder {
                 "hidden_size and num_attention_heads must be positive",
             ));
         }
-        if config.hidden_size % config.num_attention_heads != 0 {
+        if !config
+            .hidden_size
+            .is_multiple_of(config.num_attention_heads)
+        {
             return Err(model_error(
                 &config_path,
                 "hidden_size must be a multiple of num_attention_heads",
