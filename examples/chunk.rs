@@ -6,9 +6,9 @@
 //! ```
 //!
 //! Without `--reports`, one JSON object per paragraph: `id, report_id, authority, year, number,
-//! ordinal, section, area, grade, themes, text, citation`. With `--reports`, one object per
-//! report: `report_id, authority, kind, title, inspection_start, inspection_end, published,
-//! year, overall_grade, judgements`. `--manifest FILE` (TOML or JSON, see
+//! ordinal, section, area, grade, themes, text, citation, page, context`. With `--reports`,
+//! one object per report: `report_id, authority, kind, framework, title, inspection_start,
+//! inspection_end, published, year, overall_grade, judgements`. `--manifest FILE` (TOML or JSON, see
 //! `ofsted_search::ingest::manifest`) supplies metadata a text does not state. Warnings go to
 //! stderr. A file that cannot be read (missing,
 //! a directory, empty, binary) stops the run with a message naming it and a non-zero exit.
@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use ofsted_search::ingest::manifest::Manifest;
 use ofsted_search::ingest::Ingester;
-use ofsted_search::{Area, Date, Grade, ReportKind};
+use ofsted_search::{Area, Date, Framework, Grade, ReportKind};
 use serde::Serialize;
 
 fn main() -> ExitCode {
@@ -94,6 +94,7 @@ fn run(
                 report_id: &r.report_id,
                 authority: &r.authority,
                 kind: r.kind,
+                framework: r.framework,
                 title: r.title.as_deref(),
                 inspection_start: r.inspection_start,
                 inspection_end: r.inspection_end,
@@ -119,6 +120,8 @@ fn run(
                     themes: &p.themes,
                     text: &p.text,
                     citation: &p.citation,
+                    page: p.page,
+                    context: p.context,
                 };
                 serde_json::to_writer(&mut out, &row)?;
                 writeln!(out)?;
@@ -144,6 +147,8 @@ struct ParagraphRow<'a> {
     themes: &'a [String],
     text: &'a str,
     citation: &'a str,
+    page: Option<u32>,
+    context: bool,
 }
 
 /// One report's metadata, with the fields in the documented order.
@@ -152,6 +157,7 @@ struct ReportRow<'a> {
     report_id: &'a str,
     authority: &'a str,
     kind: ReportKind,
+    framework: Option<Framework>,
     title: Option<&'a str>,
     inspection_start: Option<Date>,
     inspection_end: Option<Date>,

@@ -5,6 +5,7 @@
 //! cargo run --release --example fidelity                # the archive sample, or corpus/
 //! cargo run --release --example fidelity -- DIR         # DIR/INDEX.csv and DIR[/text]/NAME.txt
 //! cargo run --release --example fidelity -- --worst 50  # more reports in the listing
+//! cargo run --release --example fidelity -- --examples 1000  # every lost line of each
 //! ```
 //!
 //! Prints the per-kind table (Markdown), then the worst reports with examples of lost lines,
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let mut dir = None;
     let mut worst = 15usize;
+    let mut examples = fidelity::EXAMPLES_PER_REPORT;
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
         match arg.to_str().unwrap_or_default() {
@@ -31,12 +33,19 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            "--examples" => match args.next().and_then(|n| n.to_str()?.parse().ok()) {
+                Some(n) => examples = n,
+                None => {
+                    eprintln!("fidelity: --examples needs a number");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" => {
-                println!("usage: fidelity [--worst N] [DIR]");
+                println!("usage: fidelity [--worst N] [--examples N] [DIR]");
                 return ExitCode::SUCCESS;
             }
             option if option.starts_with("--") => {
-                eprintln!("fidelity: unknown option {option}; usage: fidelity [--worst N] [DIR]");
+                eprintln!("fidelity: unknown option {option}; usage: fidelity [--worst N] [--examples N] [DIR]");
                 return ExitCode::from(2);
             }
             _ => dir = Some(PathBuf::from(arg)),
@@ -57,7 +66,7 @@ fn main() -> ExitCode {
     let text = format!(
         "{}\n# Worst reports\n\n{}",
         measured.table(),
-        measured.details(worst)
+        measured.details(worst, examples)
     );
     // A closed pipe (`fidelity | head`) is the reader's choice, not a failure.
     match std::io::stdout().lock().write_all(text.as_bytes()) {

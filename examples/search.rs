@@ -305,6 +305,15 @@ fn sync(index: &SearchIndex, corpus: &Path, rebuild: bool) -> Result<(), Failure
         .into_iter()
         .map(|r| (r.report.report_id, r.content_hash))
         .collect();
+    if indexed.is_empty() && !files.is_empty() {
+        eprintln!(
+            "search: first run: indexing {} report files into {} (later runs reuse it)",
+            files.len(),
+            index
+                .path()
+                .map_or("memory".into(), |p| p.display().to_string())
+        );
+    }
     let ingester = Ingester::new();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     // The writer locks the index, so it is opened only when a report has changed: a run

@@ -7,6 +7,14 @@ for f in ../corpus/*.txt; do
     # Pieces of about 3 kB, cut at line ends: whole reports are too big to mutate quickly.
     split -C 3000 "$f" "corpus/ingest/$(basename "$f" .txt)-"
 done
+# The titles and cover lines of every kind of report in the archive slice (curly apostrophes,
+# wrapped titles, letter heads): the lines that once made the metadata parser panic.
+n=0
+for f in ../corpus/*-sif*.txt ../corpus/*-ilacs.txt ../corpus/*-focused-visit.txt ../corpus/*-lac-inspection.txt; do
+    head -n 30 "$f" > "corpus/ingest/head-$n"
+    n=$((n + 1))
+done
+printf 'Focused visit to Durham\342\200\231s children\342\200\231s services\n' > corpus/ingest/title-durham
 # A query seed is one options byte (see fuzz_targets/query.rs) and the query text.
 i=0
 for q in 'children seen alone' '"return home" interviews -police' \

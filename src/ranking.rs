@@ -22,15 +22,18 @@
 //! Quoted phrases, `+`/`-` prefixes and `AND`/`OR`/`NOT` keep their exact meaning: only
 //! side-by-side bare words are rewritten.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
+use tantivy::collector::{Collector, DocSetCollector, TopDocs};
+use tantivy::index::SegmentId;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur as TOccur, PhraseQuery,
-    Query as TQuery, TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur as TOccur, PhraseQuery, Query as TQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Term;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use crate::index::Fields;
 use crate::query::parser::{Node, Occur};
@@ -140,11 +143,6 @@ const STOP_WORDS: &[&str] = &[
     "no",
 ];
 
-/// The score added to paragraphs that match every span when the fallback widened the search,
-/// so that they rank above the paragraphs that match only some spans. BM25 scores of a
-/// paragraph stay far below it.
-const FALLBACK_BONUS: f32 = 1000.0;
-
 /// How ties between a span's forms are broken: the best form's score plus this share of the
 /// others'.
 const TIE_BREAKER: f32 = 0.5;
@@ -252,9 +250,10 @@ impl Ranking {
 
     /// Under [`Operator::All`](crate::Operator::All), when fewer than `n` paragraphs match
     /// every span (within the filters), match any span instead, keeping the all-span matches
-    /// on top: their scores carry a constant bonus of 1000, so a hit's score above 1000 says
-    /// it matched every span. Totals and facet counts then describe the widened set. 0 turns
-    /// the fallback off. By default, 20.
+    /// on top. Their scores are left as they are (BM25 of the words they match, see
+    /// [`Hit::score`](crate::Hit::score)): the order, not a bonus, puts them first, so a
+    /// paragraph matching only some spans can score higher than one above it. Totals and
+    /// facet counts then describe the widened set. 0 turns the fallback off. By default, 20.
     pub fn fallback_below(&mut self, n: usize) -> &mut Ranking {
         self.fallback_below = n;
         self
@@ -558,16 +557,43 @@ fn sequence(field: Field, tokens: &[String]) -> Option<Box<dyn TQuery>> {
     }
 }
 
-/// The text clause after the fallback: any-span matching, with the paragraphs that match
-/// every span kept on top.
-pub(crate) fn fallback(all: Box<dyn TQuery>, any: Box<dyn TQuery>) -> Box<dyn TQuery> {
-    Box::new(BooleanQuery::new(vec![
-        (TOccur::Must, any),
-        (
-            TOccur::Should,
-            Box::new(ConstScoreQuery::new(all, FALLBACK_BONUS)),
-        ),
-    ]))
+/// The paragraphs that match every span, when the fallback widened a search to any span.
+/// They rank first, in the order of their own scores, and the others follow in theirs: the
+/// collector sorts by (matches every span, score), so no constant is added to a visible score.
+pub(crate) struct AllSpans {
+    by_segment: HashMap<SegmentId, HashSet<DocId>>,
+}
+
+impl AllSpans {
+    /// The paragraphs that `all` (every span, within the filters) matches. Only used when
+    /// they are few (below the fallback threshold).
+    pub(crate) fn find(searcher: &Searcher, all: &dyn TQuery) -> tantivy::Result<AllSpans> {
+        let docs = searcher.search(all, &DocSetCollector)?;
+        let mut by_segment: HashMap<SegmentId, HashSet<DocId>> = HashMap::new();
+        for addr in docs {
+            let segment = searcher.segment_reader(addr.segment_ord).segment_id();
+            by_segment.entry(segment).or_default().insert(addr.doc_id);
+        }
+        Ok(AllSpans { by_segment })
+    }
+
+    /// The top `limit` hits after `offset`, all-span matches first, each with its own score.
+    pub(crate) fn top_docs(
+        self,
+        limit: usize,
+        offset: usize,
+    ) -> impl Collector<Fruit = Vec<((bool, Score), DocAddress)>> {
+        let by_segment = self.by_segment;
+        TopDocs::with_limit(limit)
+            .and_offset(offset)
+            .tweak_score(move |segment: &SegmentReader| {
+                let docs = by_segment
+                    .get(&segment.segment_id())
+                    .cloned()
+                    .unwrap_or_default();
+                move |doc: DocId, score: Score| (docs.contains(&doc), score)
+            })
+    }
 }
 
 #[cfg(test)]

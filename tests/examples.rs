@@ -197,6 +197,8 @@ fn chunk_prints_one_json_line_per_paragraph() {
         "themes",
         "text",
         "citation",
+        "page",
+        "context",
     ]
     .into();
     for (line, p) in lines.iter().zip(&parsed.paragraphs) {
@@ -220,6 +222,7 @@ fn chunk_reports_prints_one_json_line_per_report() {
         "report_id",
         "authority",
         "kind",
+        "framework",
         "title",
         "inspection_start",
         "inspection_end",
@@ -350,6 +353,7 @@ fn search_builds_then_reuses_an_index_and_prints_cited_paragraphs() {
     // First run: builds the index, saying so on stderr, and prints ranked citations.
     let (text, stderr) = run_ok("search", &["--index", index, query]);
     assert!(stderr.contains("ready"), "{stderr}");
+    assert!(stderr.contains("first run: indexing"), "{stderr}");
     assert!(text.contains("paragraphs match"), "{text}");
 
     // Second run: reuses the index without indexing anything again.
@@ -393,6 +397,39 @@ fn search_builds_then_reuses_an_index_and_prints_cited_paragraphs() {
         );
         // The text output of the first run printed the same citations.
         assert!(text.contains(citation), "{citation} not in the text output");
+    }
+
+    // The scores shown are the paragraphs' BM25 scores, the same as under --any, with no
+    // constant added to those that match every word, whether or not the query fell back to
+    // any word (in the text output as in the JSON; tests/search.rs forces the fallback).
+    let (any, _) = run_ok(
+        "search",
+        &[
+            "--index", index, "--json", "--any", "--limit", "100000", query,
+        ],
+    );
+    let any: Value = serde_json::from_str(&any).unwrap();
+    let bm25: BTreeMap<(&str, &str), f64> = any["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let key = (h["id"].as_str().unwrap(), h["text"].as_str().unwrap());
+            (key, h["score"].as_f64().unwrap())
+        })
+        .collect();
+    for hit in hits {
+        let key = (hit["id"].as_str().unwrap(), hit["text"].as_str().unwrap());
+        let score = hit["score"].as_f64().unwrap();
+        let expected = bm25[&key];
+        assert!(
+            score > 0.0 && (score - expected).abs() <= 1e-4 * expected,
+            "{key:?}: score {score} shown, BM25 {expected}"
+        );
+        assert!(
+            text.contains(&format!("(score {:.2})", score as f32)),
+            "score {score:.2} not in the text output"
+        );
     }
 }
 
@@ -549,7 +586,8 @@ fn fidelity_prints_the_per_kind_table_for_a_folder() {
     let sif = row("sif");
     assert_eq!(sif[2], "1", "{stdout}");
     // The missing text is counted, not skipped silently: panics / errors / missing.
-    assert_eq!(row("focused-visit")[14], "0 / 0 / 1", "{stdout}");
+    let last = |cells: Vec<String>| cells[cells.len() - 2].clone();
+    assert_eq!(last(row("focused-visit")), "0 / 0 / 1", "{stdout}");
     assert_eq!(row("**all**")[2], "2", "{stdout}");
     assert!(stdout.contains("# Worst reports"), "{stdout}");
     assert!(stdout.contains("nowhere-2020-focused-visit"), "{stdout}");

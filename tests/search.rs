@@ -335,3 +335,66 @@ fn similar_paragraphs_skip_the_source_authority() -> TestResult {
     }
     Ok(())
 }
+
+/// The README's query, with the fallback threshold set just above the number of paragraphs
+/// that have every word (so that it falls back to any word whatever the corpus holds): the
+/// scores users see are the BM25 scores of the words each paragraph matches (exactly what the
+/// same paragraph scores when any word is asked for), with no constant added to the paragraphs
+/// that match every word, and those paragraphs still come first.
+#[test]
+fn fallback_scores_are_bm25_scores_and_all_word_matches_come_first() -> TestResult {
+    use ofsted_search::{Operator, Ranking};
+    let readme_query = "missing children return home interviews";
+    let index = build(&corpus())?;
+    let key = |h: &ofsted_search::Hit| (h.id.clone(), h.text.clone());
+
+    // The paragraphs with every word (same vocabulary and boosts, fallback off).
+    let mut strict = Ranking::default();
+    strict.fallback_below(0);
+    let mut q = Query::new(readme_query);
+    q.limit(100_000).ranking(strict);
+    let all: BTreeSet<_> = index.search(&q)?.hits.iter().map(key).collect();
+
+    let mut widen = Ranking::default();
+    widen.fallback_below(all.len() + 1);
+    let mut q = Query::new(readme_query);
+    q.limit(100_000).ranking(widen);
+    let widened = index.search(&q)?;
+    // Not vacuous: the fallback did widen this query.
+    assert!(!all.is_empty(), "no paragraph has every word");
+    assert!(
+        widened.total as usize > all.len(),
+        "the fallback did not widen: {} paragraphs with every word, {} in all",
+        all.len(),
+        widened.total
+    );
+
+    // All-word matches first, then the rest; each part best first.
+    let (first, rest) = widened.hits.split_at(all.len());
+    assert_eq!(first.iter().map(key).collect::<BTreeSet<_>>(), all);
+    for part in [first, rest] {
+        for pair in part.windows(2) {
+            assert!(pair[0].score >= pair[1].score, "{pair:?}");
+        }
+    }
+
+    // Every visible score is the paragraph's any-word BM25 score.
+    let mut q = Query::new(readme_query);
+    q.limit(100_000).operator(Operator::Any);
+    let any: BTreeMap<_, f32> = index
+        .search(&q)?
+        .hits
+        .iter()
+        .map(|h| (key(h), h.score))
+        .collect();
+    for hit in &widened.hits {
+        let expected = any[&key(hit)];
+        assert!(
+            hit.score > 0.0 && (hit.score - expected).abs() <= 1e-4 * expected,
+            "{}: score {} shown, BM25 {expected}",
+            hit.id,
+            hit.score
+        );
+    }
+    Ok(())
+}

@@ -76,7 +76,7 @@ pub(crate) fn report(n: usize, paragraphs: usize, seed: u64) -> ParsedReport {
         } else {
             ReportKind::Inspection
         },
-        framework: Some(if n % 2 == 0 {
+        framework: Some(if n.is_multiple_of(2) {
             Framework::Sif
         } else {
             Framework::Ilacs

@@ -56,6 +56,16 @@ pub fn chunk(
         chunker = Chunker::new(report, layout, &chain, false);
         chunker.run(lines);
     }
+    if let Some((line, after)) = chunker.unread_after_end {
+        warnings.push(Warning {
+            input: input.to_string(),
+            line: Some(line),
+            message: format!(
+                "the report's end matter begins here, and {after} more lines of text follow it; \
+                 they were not read (does the file hold more than one report?)"
+            ),
+        });
+    }
     let numbered = chunker.out.iter().any(|b| b.number.is_some());
     let paged = super::pages::has_pages(lines);
     chunker
@@ -204,6 +214,9 @@ struct Chunker<'r> {
     context: bool,
     /// Inside a letter's head (addresses, date, salutation), above its title.
     letter_head: bool,
+    /// Where the end matter began, and how many text lines followed it, when that is more
+    /// than end matter holds.
+    unread_after_end: Option<(usize, usize)>,
     open: Option<Block>,
     out: Vec<Block>,
 }
@@ -232,6 +245,7 @@ impl<'r> Chunker<'r> {
             template: Template::of(report.kind),
             context: false,
             letter_head: cover && report.kind.is_visit(),
+            unread_after_end: None,
             open: None,
             out: Vec::new(),
         }
@@ -250,7 +264,15 @@ impl<'r> Chunker<'r> {
             if matches!(line.kind, LineKind::Text | LineKind::Boilerplate)
                 && framework::starts_end_matter(&line.text)
             {
-                // Ofsted's standard closing runs to the end of the text.
+                // Ofsted's standard closing runs to the end of the text. Much more text after
+                // it is another document (several reports in one file): say so.
+                let after = lines[i..]
+                    .iter()
+                    .filter(|l| l.kind == LineKind::Text)
+                    .count();
+                if after > END_MATTER_MAX_LINES {
+                    self.unread_after_end = Some((line.number, after));
+                }
                 break;
             }
             match line.kind {
@@ -320,8 +342,10 @@ impl<'r> Chunker<'r> {
                         && next.number == line.number + 1
                         && starts_lowercase(&next.text)
                         && next.text.len() < 60
-                        && !ends_sentence(&next.text)
                         && line.heading.is_none()
+                        && (!ends_sentence(&next.text)
+                            || heading_judgement(&format!("{heading_text} {}", next.text))
+                                .is_some())
                     {
                         heading_text = format!("{heading_text} {}", next.text);
                         i += 1;
@@ -476,7 +500,8 @@ impl<'r> Chunker<'r> {
                     .take(2)
                     .find_map(|l| grade_only(&l.text));
                 let worded = bare.starts_with("the experiences and progress")
-                    || bare.starts_with("the graded judg");
+                    || bare.starts_with("the graded judg")
+                    || bare.starts_with("the impact of leaders");
                 if grade_follows.is_some() || worded || md_level.is_some_and(|l| l <= 3) {
                     return Heading::Judgement(area, grade_follows);
                 }
@@ -540,7 +565,14 @@ impl<'r> Chunker<'r> {
             }
             Heading::Judgement(area, grade) => {
                 if self.part == Part::Cover {
-                    return;
+                    // The cover's judgement table lists areas with their grades on lines of
+                    // their own; a heading that states its grade ("The experiences and
+                    // progress of children who need help and protection: outstanding") opens
+                    // the body.
+                    if heading_judgement(&text).is_none() {
+                        return;
+                    }
+                    self.part = Part::LocalAuthority;
                 }
                 self.context = false;
                 self.end_exclusion();
@@ -599,7 +631,12 @@ impl<'r> Chunker<'r> {
         }
         if line.bullet.is_some() || (self.layout.wrapped && line.indent > 0) {
             // A bullet marker in front of a lowercase word continues across a page break.
-            return !(lower_start && gap > 0 && !ends_sentence(&open.text));
+            if lower_start && gap > 0 && !ends_sentence(&open.text) {
+                return false;
+            }
+            // A short item ("there have been 49 adoptions") is a line of a list, which stays
+            // with the list; a long one is a point of its own.
+            return text.split_whitespace().count() >= SHORT_ITEM_WORDS;
         }
         if !ends_at_sentence(&open.text) {
             // An unfinished sentence continues, across line and page breaks.
@@ -626,11 +663,24 @@ impl<'r> Chunker<'r> {
     /// (names, dates, table labels) may continue a block but never start one.
     fn cover_content(&mut self, line: &Line, gap: usize) {
         let text = line.text.as_str();
+        // The title's lines are metadata (Report::title), not prose.
+        if self
+            .report
+            .title
+            .as_deref()
+            .is_some_and(|t| t.contains(text))
+        {
+            return;
+        }
+        if framework::is_cover_field(text) {
+            self.close();
+            return;
+        }
         if self.open.is_none() {
             let full = !self.layout.wrapped || line.raw_len * 10 >= self.layout.width * 7;
             let starts = framework::is_cover_statement(text)
                 || (starts_like_sentence(text) && (full || ends_sentence(text)));
-            if !starts || framework::is_cover_field(text) {
+            if !starts {
                 return;
             }
         }
@@ -664,7 +714,7 @@ impl<'r> Chunker<'r> {
         // A lead-in to a list ("This local authority is good because:") or a stray fragment
         // is structure, not a paragraph; numbered paragraphs are always kept.
         let keep = block.number.is_some()
-            || ((words >= 6 && !(is_lead_in(&block.text) && words <= 20))
+            || ((words >= 6 && !(is_lead_in(&block.text) && words < 8))
                 || (words >= 3 && ends_sentence(&block.text)))
                 && !framework::is_boilerplate(&block.text);
         if keep {
@@ -672,6 +722,13 @@ impl<'r> Chunker<'r> {
         }
     }
 }
+
+/// The most text lines Ofsted's end matter runs to (its statement, licence, addresses); more
+/// after the start of the end matter is reported as unread text.
+const END_MATTER_MAX_LINES: usize = 60;
+
+/// Bullet items shorter than this many words continue the block before them.
+const SHORT_ITEM_WORDS: usize = 8;
 
 const IGNORE: &[&str] = &[
     "key judgement",
@@ -721,6 +778,7 @@ const MAX_MISSING: u32 = 3;
 impl Chain {
     fn find(lines: &[Line], layout: Layout) -> Chain {
         let mut candidates: Vec<(usize, u32)> = Vec::new();
+        let mut doubts: Vec<bool> = Vec::new();
         // The text line before, and whether a blank line came between.
         let mut prev: Option<(&Line, bool)> = None;
         for (i, l) in lines.iter().enumerate() {
@@ -737,20 +795,29 @@ impl Chain {
                 continue;
             }
             let text = l.text.as_str();
+
             if is_contents_entry(text) || table_row(text).is_some() {
                 continue;
             }
             // In wrapped text, a number right below a full line that stops mid-sentence
-            // ("…care leavers aged 18 to" / "25. This visit focused on:") ends that sentence.
-            if let Some((p, false)) = before {
+            // ("…care leavers aged 18 to" / "25. This visit focused on:") may end that
+            // sentence: such a number only counts as part of a chain of several.
+            let doubtful = before.is_some_and(|(p, gap)| {
                 let full = p.raw_len * 10 >= layout.width * 8;
                 let mid_sentence = p.text.ends_with(|c: char| c.is_lowercase() || c == ',');
-                if layout.wrapped && full && mid_sentence && p.bullet.is_none() {
-                    continue;
+                layout.wrapped && !gap && full && mid_sentence && p.bullet.is_none()
+            });
+            if let Some((n, rest)) = parse_number(text) {
+                // A judgement-table row ("1. Children who need help and protection", its grade
+                // on the lines below) names an area; a paragraph says something about it.
+                let label = area_in(rest).is_some()
+                    && rest.split_whitespace().count() <= 10
+                    && !ends_sentence(rest)
+                    && grade_below(&lines[i + 1..]);
+                if !label {
+                    candidates.push((i, n));
+                    doubts.push(doubtful);
                 }
-            }
-            if let Some((n, _)) = parse_number(text) {
-                candidates.push((i, n));
             } else if let Some(n) = alone_number(text) {
                 // The paragraph's text must follow: the next text line, starting like a sentence.
                 let next = lines[i + 1..].iter().find(|l| l.kind == LineKind::Text);
@@ -758,6 +825,7 @@ impl Chain {
                     starts_like_sentence(&n.text) && alone_number(&n.text).is_none()
                 }) {
                     candidates.push((i, n));
+                    doubts.push(false);
                 }
             }
         }
@@ -792,6 +860,9 @@ impl Chain {
         let Some(mut at) = (0..candidates.len()).max_by_key(|&c| (len[c], c)) else {
             return chain;
         };
+        if len[at] == 1 && doubts[at] {
+            return chain;
+        }
         loop {
             let (line, n) = candidates[at];
             chain.numbers.insert(line, n);
@@ -809,6 +880,21 @@ impl Chain {
         chain.gaps.reverse();
         chain
     }
+}
+
+/// Whether a grade stands within the next text lines, alone or wrapped over two lines
+/// ("Requires" / "Improvement"), as it does below a judgement-table label.
+fn grade_below(lines: &[Line]) -> bool {
+    let next: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.kind == LineKind::Text)
+        .take(3)
+        .map(|l| l.text.as_str())
+        .collect();
+    next.iter().any(|t| grade_only(t).is_some())
+        || next
+            .windows(2)
+            .any(|w| grade_only(&format!("{} {}", w[0], w[1])).is_some())
 }
 
 /// `12.` alone on its line → 12.
@@ -926,6 +1012,12 @@ mod tests {
         chunk(&lines, &report, "t.txt", &mut w)
     }
 
+    /// The paragraphs after the cover: the cover's statements are kept as blocks of their
+    /// own (tested in `numbers_alone_on_their_line_and_table_rows_before_them`).
+    fn body(ps: Vec<Paragraph>) -> Vec<Paragraph> {
+        ps.into_iter().filter(|p| p.section != "Summary").collect()
+    }
+
     const COVER: &str = "Sheffield City Council\n\nInspection of services for children in need of help and protection\n\n\
         Inspection dates: 19 November-11 December 2013 and 28 – 30 January 2014\n\n\
         The overall judgement is **requires improvement**\n\n\
@@ -940,7 +1032,7 @@ mod tests {
              - 1. Child protection strategy discussions do not include the relevant agencies.\n\
              - 2. Some plans for looked after children are unclear.\n"
         );
-        let ps = run(&text);
+        let ps = body(run(&text));
         assert_eq!(
             ps.iter().map(|p| p.number).collect::<Vec<_>>(),
             [Some(1), Some(2)]
@@ -964,7 +1056,7 @@ mod tests {
              - 11. A network meeting considers perpetrators.\n\n\n\nHowever, there is no strategic oversight.\n\
              - 12. Improve the educational achievement of children by:\n - targeting the pupil premium\n - monitoring progress.\n"
         );
-        let ps = run(&text);
+        let ps = body(run(&text));
         let texts: Vec<_> = ps.iter().map(|p| (p.number, p.text.as_str())).collect();
         assert_eq!(
             texts,
@@ -990,18 +1082,23 @@ mod tests {
              The experiences and progress of children who need help and protection are good\n\n\
              10. Social workers and courts work well together.\n"
         );
-        let ps = run(&text);
+        let all = body(run(&text));
+        // The statistics are kept, as a context block, not as paragraphs 10 and 679.
+        let (context, ps): (Vec<_>, Vec<_>) = all.into_iter().partition(|p| p.context);
         assert_eq!(
             ps.iter().map(|p| p.number).collect::<Vec<_>>(),
             [Some(9), Some(10)]
         );
         assert!(ps[1].text.starts_with("Social workers"));
+        assert_eq!(context.len(), 1);
+        assert_eq!(context[0].number, None);
+        assert!(context[0].text.contains("679 live with foster families"));
     }
 
     #[test]
     fn out_of_sequence_numbers_are_text() {
         let text = format!("{COVER}Summary of key findings\n\n5. First point is made here.\n3. Not a paragraph start but a list inside.\n6. Next point.\n");
-        let ps = run(&text);
+        let ps = body(run(&text));
         assert_eq!(
             ps.iter().map(|p| p.number).collect::<Vec<_>>(),
             [Some(5), Some(6)]
@@ -1032,7 +1129,7 @@ Leadership, management and\ngovernance\n\nInadequate\n\n\
 reporting. An example is that a quarter of all complaints about childrens\n\
 services are not responded to in a timely way, and young people are not\n\
 involved in the development of the service that supports them.\n";
-        let ps = run(wrapped);
+        let ps = body(run(wrapped));
         let got: Vec<_> = ps
             .iter()
             .map(|p| {
@@ -1079,9 +1176,10 @@ involved in the development of the service that supports them.\n";
             "{}",
             ps[0].citation
         );
+        // Block 1 is the cover's overall judgement.
         assert_eq!(
             ps[1].id,
-            "rotherham-metropolitan-borough-council/2014-inspection/u2"
+            "rotherham-metropolitan-borough-council/2014-inspection/u3"
         );
     }
 
@@ -1106,6 +1204,111 @@ involved in the development of the service that supports them.\n";
             ]
         );
         assert!(ps.iter().all(|p| p.number.is_none() && p.grade.is_none()));
+    }
+
+    #[test]
+    fn numbers_alone_on_their_line_and_table_rows_before_them() {
+        // A 2014 SIF layout: the cover's table rows are numbered too; every paragraph number
+        // stands alone on its line, the text below it after a blank line.
+        let text =
+            "X Council\nInspection of services for children in need of help and protection\n\
+            Inspection date: 18 Feb 2014 – 12 March 2014\n\
+            The overall judgement is requires improvement\n\
+            There are no widespread or serious failures that leave children at risk of harm.\n\
+            1. Children who need help and protection\n\nRequires\nImprovement\n\n\
+            2. Children looked after and achieving permanence\n\nGood\n\n\
+            3. Leadership, management and governance\n\nGood\n\n\u{c}\
+            Summary of key findings\nThis local authority requires improvement because\n\
+            1.\n\nSocial workers do not hold strategy discussions with the police.\n\n\
+            2.\n\nConferences do not happen quickly enough.\n\n3\n\n\u{c}\
+            3. Where conferences were delayed, children were visited weekly.\n";
+        let ps = run(text);
+        let numbered: Vec<(u32, &str, Option<u32>)> = ps
+            .iter()
+            .filter_map(|p| Some((p.number?, p.text.as_str(), p.page)))
+            .collect();
+        assert_eq!(
+            numbered,
+            [
+                (
+                    1,
+                    "Social workers do not hold strategy discussions with the police.",
+                    Some(2)
+                ),
+                (2, "Conferences do not happen quickly enough.", Some(2)),
+                (
+                    3,
+                    "Where conferences were delayed, children were visited weekly.",
+                    Some(3)
+                ),
+            ]
+        );
+        assert!(ps[ps.len() - 1].citation.ends_with("para 3, p. 3"));
+        // The cover's statement is kept, unnumbered, in its own section.
+        assert_eq!(ps[0].number, None);
+        assert_eq!(ps[0].section, "Summary");
+        assert!(ps[0]
+            .text
+            .starts_with("The overall judgement is requires improvement There are"));
+    }
+
+    #[test]
+    fn letters_skip_their_head_keep_their_prose_and_stop_at_the_sign_off() {
+        let text = "Ofsted\nPiccadilly Gate\nStore Street\nManchester\nM1 2WD\n\n9 June 2023\n\
+            Ms A Director\nDirector of Children’s Services\nWigan Council\n\nDear Ms Director\n\
+            Focused visit to Wigan children’s services\n\
+            This letter summarises the findings of the focused visit to Wigan children’s services\n\
+            on 3 and 4 May 2023. His Majesty’s Inspectors for this visit were A and B.\n\
+            Headline findings\n\
+            Senior leaders have identified appropriate priority areas for improvement in services.\n\
+            Ofsted will take the findings from this focused visit into account when planning the\n\
+            next inspection or visit.\nYours sincerely\n\nA Inspector\nHis Majesty’s Inspector\n";
+        let ps = run(text);
+        let got: Vec<(&str, bool, &str)> = ps
+            .iter()
+            .map(|p| (p.section.as_str(), p.context, &p.text[..20]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Letter", true, "This letter summaris"),
+                ("Headline findings", false, "Senior leaders have "),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_long_after_the_end_matter_is_reported_not_silently_dropped() {
+        let letter = "Focused visit to Wigan children’s services\n\
+            This letter summarises the findings of the focused visit on 3 and 4 May 2023.\n\
+            Yours sincerely\n";
+        let second: String = (0..80)
+            .map(|i| format!("Another report's sentence number {i} goes here.\n"))
+            .collect();
+        let lines = normalise(&format!("{letter}{second}"));
+        let mut w = Vec::new();
+        let report = parse_report(&lines, &ReportOverrides::default(), "t.txt", &mut w);
+        let ps = chunk(&lines, &report, "t.txt", &mut w);
+        assert_eq!(ps.len(), 1);
+        let warning = w
+            .iter()
+            .find(|w| w.message.contains("not read"))
+            .expect("a warning");
+        assert_eq!(warning.line, Some(3));
+        assert!(
+            warning.message.contains("80 more lines"),
+            "{}",
+            warning.message
+        );
+    }
+
+    #[test]
+    fn a_number_that_ends_a_wrapped_sentence_is_not_a_paragraph() {
+        let text = "Focused visit to Wigan children’s services\n\
+            Inspectors looked at the local authority’s arrangements for care leavers aged 18 to\n\
+            25. This visit focused specifically on preparation and support into adulthood.\n";
+        let ps = run(text);
+        assert!(ps.iter().all(|p| p.number.is_none()), "{ps:?}");
     }
 
     #[test]

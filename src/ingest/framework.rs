@@ -54,11 +54,12 @@ pub fn recognise(head: &[&Line]) -> Recognised {
     });
     for (i, l) in head.iter().enumerate().take(30) {
         let lower = simplify(&l.text);
-        // The title may be wrapped: judge it with the next line joined.
-        let joined = match head.get(i + 1) {
-            Some(next) => format!("{lower} {}", simplify(&next.text)),
-            None => lower.clone(),
-        };
+        // The title may be wrapped over up to three lines: judge it with them joined.
+        let joined = head[i..head.len().min(i + 3)]
+            .iter()
+            .map(|l| simplify(&l.text))
+            .collect::<Vec<_>>()
+            .join(" ");
         match letter_title(&l.text) {
             Some(ReportKind::FocusedVisit) => {
                 return found(ReportKind::FocusedVisit, Some(Framework::Ilacs), i)
@@ -263,6 +264,7 @@ pub fn section_role(heading: &str) -> Option<SectionRole> {
 pub const END_MATTER: &[&str] = &[
     "the office for standards in education, children's services and skills (ofsted)",
     "ofsted will take the findings from this",
+    "any complaints about the inspection or the report should be made",
     "yours sincerely",
     "yours faithfully",
 ];
@@ -280,18 +282,38 @@ pub const BOILERPLATE: &[&str] = &[
     "ofsted produces this report under its power to combine reports",
     "this report includes the report of the inspection of local authority functions",
     "this document may be reproduced in whole or in part",
+    "the local authority was given the opportunity to review this section of the report",
     "further copies of this report are obtainable",
 ];
 
-/// True when a block of text is one of the [`BOILERPLATE`] sentences (or starts with one).
+/// True when a block of text is one of the [`BOILERPLATE`] sentences (or starts with one),
+/// compared word by word so that conversions that lost commas or apostrophes still match.
 pub fn is_boilerplate(text: &str) -> bool {
-    let lower = simplify(text);
-    BOILERPLATE.iter().any(|b| lower.starts_with(b))
+    let text = words(text);
+    BOILERPLATE.iter().any(|b| {
+        let b = words(b);
+        text.len() >= b.len() && text[..b.len()] == b[..]
+    })
+}
+
+/// Lowercase alphanumeric words, apostrophes dropped ("Ofsted’s" → "ofsteds").
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// The cover's field labels ("Inspection dates: …", "Lead inspector: …"): metadata, which
 /// the report stage reads, not prose.
 pub const COVER_FIELDS: &[&str] = &[
+    "the judgements on areas of the service",
+    "the judgments on areas of the service",
     "inspection date",
     "dates of inspection",
     "lead inspector",

@@ -40,6 +40,16 @@ pub fn grade_in(text: &str) -> Option<Grade> {
 /// The grade when the whole text is just a grade ("Requires improvement", "Good").
 pub fn grade_only(text: &str) -> Option<Grade> {
     let lower = normalise_words(text);
+    // "Grade 4 (Inadequate)" (2013 inspections).
+    let lower = match lower
+        .strip_prefix("grade ")
+        .and_then(|r| r.split_once(" ("))
+    {
+        Some((n, grade)) if n.len() == 1 && grade.ends_with(')') => {
+            grade.trim_end_matches(')').to_string()
+        }
+        _ => lower,
+    };
     match lower.trim_end_matches('.') {
         "outstanding" => Some(Grade::Outstanding),
         "good" => Some(Grade::Good),
@@ -108,6 +118,10 @@ pub fn heading_judgement(text: &str) -> Option<(Area, Grade)> {
         || lower.starts_with("the graded judg")
         || lower.starts_with("the effectiveness of the")
         || lower.starts_with("the local safeguarding children board is")
+        || (lower.starts_with("the local safeguarding children board")
+            && lower.split(' ').count() <= 12)
+        || lower.starts_with("the judgement for the effectiveness of")
+        || lower.starts_with("the judgment for the effectiveness of")
         || lower.starts_with("the lscb is")
         || lower.starts_with("leadership, management and governance")
         || lower.starts_with("leadership and management")

@@ -575,7 +575,14 @@ fn is_boilerplate(t: &str) -> bool {
         "read more",
         "market research by",
     ];
-    t.len() < 200 && (SHORT.iter().any(|p| lower.contains(p)) || is_postcode_line(t))
+    // Website phrases ("read more", "sign up") also occur in prose ("read more like a running
+    // record"): they mark boilerplate only on a short line of their own, or at its start.
+    let short = t.split_whitespace().count() <= 8;
+    t.len() < 200
+        && (SHORT
+            .iter()
+            .any(|p| lower.starts_with(p) || (short && lower.contains(p)))
+            || is_postcode_line(t))
 }
 
 /// A short address line ending in a UK postcode (`Manchester M1 2WD`, `Essex CO4 3ZL`).
@@ -754,6 +761,12 @@ mod tests {
         assert_eq!(one("A Mackman Group collaboration - market research by Mackman Research | website design by Mackman").kind,
             LineKind::Boilerplate);
         assert_eq!(one("Children are seen alone.").kind, LineKind::Text);
+        // Website phrases inside report prose are prose (Suffolk 2016, para 21).
+        assert_eq!(
+            one("21. The majority of chronologies seen were up to date, although some were overlengthy and read more like a running record").kind,
+            LineKind::Text
+        );
+        assert_eq!(one("Read more").kind, LineKind::Boilerplate);
     }
 
     #[test]

@@ -92,10 +92,18 @@ pub fn parse_report(
 
     let mut inspection = (None, None);
     let mut published = None;
-    for l in &head {
+    for (k, l) in head.iter().enumerate() {
         let lower = l.text.to_lowercase();
         if lower.starts_with("inspection date") || lower.starts_with("dates of inspection") {
-            let dates = dates_in(after_colon(&l.text));
+            let mut dates = dates_in(after_colon(&l.text));
+            if dates.is_empty() {
+                // The label and its value on lines of their own ("Inspection dates:" / "24 – 28
+                // June 2013").
+                dates = head
+                    .get(k + 1)
+                    .map(|n| dates_in(&n.text))
+                    .unwrap_or_default();
+            }
             inspection = (dates.iter().min().copied(), dates.iter().max().copied());
         } else if lower.starts_with("report published")
             || lower.starts_with("published")
@@ -126,7 +134,9 @@ pub fn parse_report(
     if recognised.framework == Some(Framework::Ilacs) && kind == ReportKind::Inspection {
         kind = framework::ilacs_kind(inspection.0, inspection.1);
     }
-    let overall_grade = overall_in(&head);
+    // The cover states the overall judgement; 2013 inspections state it at the head of their
+    // "Overall effectiveness" section instead.
+    let overall_grade = overall_in(&head).or_else(|| overall_in(&text_lines));
     let judgements = judgements_in(lines, input, warnings);
 
     let mut report = Report {
@@ -235,6 +245,8 @@ fn authority_named(head: &[&Line], at: usize, title: &str) -> Option<String> {
             let end = rest.find(" children").unwrap_or(rest.len());
             let name = &title[prefix.len()..prefix.len() + end];
             let name = name.trim_end_matches("'s").trim();
+            // "Focused visit to East Riding local authority children's services".
+            let name = name.strip_suffix(" local authority").unwrap_or(name).trim();
             if !name.is_empty() {
                 return Some(name.to_string());
             }
@@ -373,7 +385,14 @@ fn month_number(t: &str) -> Option<u8> {
 /// "Children's services in X are inadequate", "Overall effectiveness: Good".
 fn overall_in(head: &[&Line]) -> Option<Grade> {
     for (i, l) in head.iter().enumerate() {
-        let lower = l.text.to_lowercase().replace('’', "'");
+        // The statement may be wrapped: "…that children's services require" / "improvement".
+        let lower = match head.get(i + 1) {
+            Some(next) if !l.text.ends_with('.') && next.text.len() < 40 => {
+                format!("{} {}", l.text, next.text)
+            }
+            _ => l.text.clone(),
+        };
+        let lower = lower.to_lowercase().replace('’', "'");
         if let Some(pos) = lower
             .find("overall judgement is")
             .or_else(|| lower.find("overall judgment is"))
@@ -381,7 +400,16 @@ fn overall_in(head: &[&Line]) -> Option<Grade> {
             return grade_in(&lower[pos..]);
         }
         if lower.starts_with("overall effectiveness") {
-            return grade_in(&lower).or_else(|| head.get(i + 1).and_then(|n| grade_only(&n.text)));
+            // "Overall effectiveness" / "Good" (a table), or a heading wrapped over two lines
+            // with "Grade 4 (Inadequate)" below (2013 inspections); a contents entry of the
+            // same words has neither.
+            let below = head[i + 1..]
+                .iter()
+                .take(2)
+                .find_map(|n| grade_only(&n.text));
+            if let Some(g) = grade_in(&lower).or(below) {
+                return Some(g);
+            }
         }
         if (lower.starts_with("children's services in")
             || lower.starts_with("childrens services in"))
@@ -429,9 +457,15 @@ fn judgements_in(
         if l.text.len() > 160 {
             continue;
         }
-        // A heading may be wrapped over two lines ("…that it requires" / "improvement").
+        // A heading may be wrapped over two lines ("…that it requires" / "improvement",
+        // "…Local Safeguarding Children" / "Board (LSCB) is requires improvement").
         let joined = match text.get(i + 1) {
-            Some(n) if n.number <= l.number + 1 && n.text.len() < 60 && starts_lower(&n.text) => {
+            Some(n)
+                if n.number <= l.number + 1
+                    && n.text.len() < 60
+                    && (starts_lower(&n.text)
+                        || (!l.text.ends_with(['.', ':']) && l.text.len() < 90)) =>
+            {
                 format!("{} {}", l.text, n.text)
             }
             _ => l.text.clone(),
@@ -691,6 +725,54 @@ mod tests {
             v.report_id,
             "sheffield-city-council/2018-04-04-focused-visit"
         );
+    }
+
+    #[test]
+    fn curly_apostrophes_in_titles_and_wrapped_visit_dates() {
+        // Once a panic: the authority was sliced by offsets of a text with shorter apostrophes.
+        let (v, _) = parse(
+            "Dear Ms Smith\nFocused visit to Durham’s children’s services\n\
+             This letter summarises the findings of the focused visit to Durham’s children’s services\n\
+             on 23 and 24 June 2021. Her Majesty’s Inspectors for this visit were A and B.\n",
+        );
+        assert_eq!(v.kind, ReportKind::FocusedVisit);
+        assert_eq!(v.authority, "Durham County Council");
+        assert_eq!(v.inspection_end, Some(d("2021-06-24")));
+        assert_eq!(v.year, Some(2021));
+        assert_eq!(
+            v.report_id,
+            "durham-county-council/2021-06-24-focused-visit"
+        );
+    }
+
+    #[test]
+    fn wrapped_names_and_statements_on_sif_and_ilacs_covers() {
+        let (r, _) = parse(
+            "City of Bradford Metropolitan District\nCouncil\n\
+             Inspection of services for children in need of help and\nprotection, children looked after and care leavers\n\
+             Inspection date: 18 Feb 2014 – 12 March 2014\n\
+             The overall judgement is that children’s services require\nimprovement\n",
+        );
+        assert_eq!(
+            r.authority,
+            "City of Bradford Metropolitan District Council"
+        );
+        assert_eq!(
+            (r.kind, r.framework),
+            (ReportKind::Inspection, Some(Framework::Sif))
+        );
+        assert_eq!(r.overall_grade, Some(Grade::RequiresImprovement));
+        let (r, _) = parse(
+            "Inspection of Thurrock local authority\nchildren’s services\n\
+             Inspection dates: 16 to 20 September 2024\nJudgement\nGrade\n\
+             Overall effectiveness\nOutstanding\n",
+        );
+        assert_eq!(r.authority, "Thurrock Council");
+        assert_eq!(
+            (r.kind, r.framework),
+            (ReportKind::ShortInspection, Some(Framework::Ilacs))
+        );
+        assert_eq!(r.overall_grade, Some(Grade::Outstanding));
     }
 
     #[test]

@@ -31,10 +31,15 @@ pub struct Hit {
     /// The paragraph's stable id, usable with
     /// [`SearchIndex::paragraph`](crate::SearchIndex::paragraph).
     pub id: String,
-    /// The ranking score: BM25 plus the [`Ranking`](crate::Ranking) boosts (0 when the query
-    /// has no text, e.g. filters only). When a query falls back from all words to any word
-    /// (see `Ranking::fallback_below`), hits that match every word score 1000 more, so that
-    /// they stay first; compare scores within one result list only.
+    /// The paragraph's BM25 relevance to the query's words (tantivy's BM25, k1 = 1.2,
+    /// b = 0.75, summed over the words and phrases it matches), with the small
+    /// [`Ranking`](crate::Ranking) weights for words in the section heading and words found
+    /// exactly as typed. Higher is more relevant; it depends on the index's statistics, so
+    /// compare scores within one index (and query) only. 0 when the query has no text (filters
+    /// only). No constant is ever added: when a query falls back from all words to any word
+    /// (see [`Ranking::fallback_below`](crate::Ranking::fallback_below)), the hits that match
+    /// every word are listed first by their order alone, so there a hit can score higher than
+    /// one listed above it.
     pub score: f32,
     /// A citation a reader can use to find the words in the published report.
     pub citation: String,

@@ -56,6 +56,8 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     };
 
     let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
+    // Set when the fallback widened the text: these paragraphs rank first.
+    let mut all_spans = None;
     if let Some(id) = &q.similar_to {
         let source = index.paragraph(id)?;
         let similar = compiler.similar(&searcher, &source.paragraph.text, place)?;
@@ -72,7 +74,8 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         match parsed.and_then(|node| compiler.compile(&node, true)) {
             Some(text) => {
                 // Ranking: the all-words fallback (src/ranking.rs).
-                let text = widen(&searcher, &mut compiler, q, text, place)?;
+                let (text, all) = widen(&searcher, &mut compiler, q, text, place)?;
+                all_spans = all;
                 clauses.push((TOccur::Must, text))
             }
             None if q.text.trim().is_empty() => {
@@ -110,15 +113,32 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     #[cfg(not(feature = "semantic"))]
     let (wanted, offset) = (q.limit, q.offset);
     let limit = wanted.min(docs.saturating_sub(offset));
-    let top = (limit > 0).then(|| {
-        TopDocs::with_limit(limit)
-            .and_offset(offset)
-            .order_by_score()
-    });
     let facets = q.facets.then_some(FacetCollector);
-    let (top, total, facets) = searcher
-        .search(&query, &(top, Count, facets))
-        .map_err(|e| place.error(e))?;
+    let (top, total, facets) = match all_spans {
+        None => {
+            let top = (limit > 0).then(|| {
+                TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by_score()
+            });
+            searcher.search(&query, &(top, Count, facets))
+        }
+        Some(first) => {
+            // All-span matches first, each hit keeping its own score (src/ranking.rs).
+            let top = (limit > 0).then(|| first.top_docs(limit, offset));
+            searcher
+                .search(&query, &(top, Count, facets))
+                .map(|(top, total, facets)| {
+                    let top: Option<Vec<(f32, tantivy::DocAddress)>> = top.map(|hits| {
+                        hits.into_iter()
+                            .map(|((_, score), addr)| (score, addr))
+                            .collect()
+                    });
+                    (top, total, facets)
+                })
+        }
+    }
+    .map_err(|e| place.error(e))?;
     let facets = match facets {
         Some(Ok(counts)) => counts,
         Some(Err(message)) => return Err(place.message(message)),
@@ -146,35 +166,40 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
 }
 
 /// Ranking: under [`Operator::All`], when fewer paragraphs than the ranking's fallback
-/// threshold match every span (within the filters), matches any span instead, keeping the
-/// all-span matches on top (see [`ranking::fallback`]).
+/// threshold match every span (within the filters), matches any span instead, and returns
+/// the paragraphs that match every span, which rank first (see [`ranking::AllSpans`]).
 fn widen(
     searcher: &Searcher,
     compiler: &mut Compiler,
     q: &Query,
     all: Box<dyn TQuery>,
     place: &crate::index::IndexPlace,
-) -> Result<Box<dyn TQuery>> {
+) -> Result<(Box<dyn TQuery>, Option<ranking::AllSpans>)> {
     let threshold = q.ranking.fallback_threshold();
     if q.operator != Operator::All || threshold == 0 {
-        return Ok(all);
+        return Ok((all, None));
     }
     let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = vec![(TOccur::Must, all.box_clone())];
     for filter in filters(compiler.fields, q) {
         clauses.push((TOccur::Must, filter));
     }
+    let all_filtered = BooleanQuery::new(clauses);
     let found = searcher
-        .search(&BooleanQuery::new(clauses), &Count)
+        .search(&all_filtered, &Count)
         .map_err(|e| place.error(e))?;
     if found >= threshold {
-        return Ok(all);
+        return Ok((all, None));
     }
     let any = parser::parse(&q.text, Operator::Any, q.lenient)?
         .map(|node| ranking::rewrite(node, &q.ranking))
         .and_then(|node| compiler.compile(&node, true));
     Ok(match any {
-        Some(any) => ranking::fallback(all, any),
-        None => all,
+        Some(any) => {
+            let first =
+                ranking::AllSpans::find(searcher, &all_filtered).map_err(|e| place.error(e))?;
+            (any, Some(first))
+        }
+        None => (all, None),
     })
 }
 
