@@ -4,7 +4,7 @@
 //! An [`Embedder`] (a small BERT sentence-embedding model such as all-MiniLM-L6-v2, run
 //! in-process on the CPU with candle, loaded from a local directory; nothing is downloaded)
 //! is attached to an index with [`SearchIndex::with_embedder`]. From then on its
-//! [`IndexWriter`](crate::IndexWriter) embeds every paragraph of each report it adds and
+//! [`IndexWriter`] embeds every paragraph of each report it adds and
 //! stores the vectors, int8-quantised, in `ofsted-vectors.bin` beside the index, replaced in
 //! the same [`commit`](crate::IndexWriter::commit) as the paragraphs (adding a report again
 //! replaces its vectors; removing it removes them). A query whose [`Ranking`](crate::Ranking)
