@@ -1,6 +1,8 @@
 //! Query latency per class — single term, two terms (all / any), phrases of two and three
 //! words, term + grade, term + year range, term + theme, the results page, similar
-//! paragraphs — for ofsted-search and, in the same run, SQLite FTS5 on the same paragraphs.
+//! paragraphs — for ofsted-search (default ranking, `ofsted`, and `Ranking::plain()`,
+//! `ofsted_plain`), tantivy used directly on the same index (`tantivy`) and, in the same run,
+//! SQLite FTS5 on the same paragraphs.
 //!
 //! ```text
 //! cargo bench --bench query                                   # bundled reports
@@ -40,7 +42,9 @@ fn main() {
 fn bench_scale(c: &mut Criterion, scale: Scale) {
     let (themes, like) = data::probes(scale);
     let queries = query_set(&themes, &like);
-    let (index, _, _) = engine::index(scale);
+    let (index, _, path) = engine::index(scale);
+    let mut direct =
+        common::plain_tantivy::PlainTantivy::open(&path).expect("tantivy opens the index");
     let (db, _) = data::fts5(scale);
     for &class in Class::ALL {
         let specs: Vec<_> = queries.iter().filter(|q| q.class == class).collect();
@@ -48,6 +52,8 @@ fn bench_scale(c: &mut Criterion, scale: Scale) {
             continue;
         }
         let prepared: Vec<_> = specs.iter().map(|q| engine::to_query(q)).collect();
+        let plain: Vec<_> = specs.iter().map(|q| engine::to_plain_query(q)).collect();
+        let tantivy: Vec<_> = specs.iter().map(|q| direct.prepare(q)).collect();
         // Sanity: on synthetic data every query of these classes finds something, in both
         // engines; a zero means a broken query, not a fast one.
         let ours: u64 = prepared.iter().map(|q| engine::run(&index, q)).sum();
@@ -64,6 +70,22 @@ fn bench_scale(c: &mut Criterion, scale: Scale) {
             b.iter(|| {
                 i += 1;
                 engine::run(&index, &prepared[i % prepared.len()])
+            })
+        });
+        g.bench_function("ofsted_plain", |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i += 1;
+                engine::run(&index, &plain[i % plain.len()])
+            })
+        });
+        g.bench_function("tantivy", |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i += 1;
+                direct
+                    .run(&tantivy[i % tantivy.len()])
+                    .expect("tantivy query")
             })
         });
         // FTS5 takes up to seconds per query at 1M paragraphs: fewer, longer samples.

@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example chunk -- corpus/sheffield-2014-inspection.txt
 //! cargo run --release --example chunk -- --reports corpus/*.txt
+//! cargo run --release --example chunk -- corpus/*.pdf corpus/*.txt    # PDFs and text, mixed
 //! ```
 //!
 //! Without `--reports`, one JSON object per paragraph: `id, report_id, authority, year, number,
@@ -11,7 +12,7 @@
 //! inspection_end, published, year, overall_grade, judgements`. `--manifest FILE` (TOML or JSON, see
 //! `ofsted_search::ingest::manifest`) supplies metadata a text does not state. Warnings go to
 //! stderr. A file that cannot be read (missing,
-//! a directory, empty, binary) stops the run with a message naming it and a non-zero exit.
+//! a directory, empty, binary, a damaged or encrypted PDF) stops the run with a message naming it and a non-zero exit.
 
 use std::collections::BTreeMap;
 use std::io::Write;

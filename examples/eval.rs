@@ -13,7 +13,15 @@
 //! Filters apply to every system alike.
 //!
 //! Run it with `cargo run --release --example eval`.
+//!
+//! With `--archive` it runs the archive judged set instead (`tests/relevance/archive_queries.toml`:
+//! queries over the bundled corpus and the archive slice, split into a tuning half and a test
+//! half before any tuning) through three systems — the crate's default ranking, plain BM25
+//! (`Ranking::plain()`, any word) and SQLite FTS5 — and prints every figure for each half,
+//! then each ranking step's effect on both halves.
 
+#[path = "../tests/relevance/archive.rs"]
+mod archive;
 #[path = "../tests/relevance/harness.rs"]
 mod harness;
 #[path = "../tests/relevance/metrics.rs"]
@@ -65,11 +73,14 @@ fn without(edit: impl Fn(&mut Ranking) + 'static) -> Box<dyn Fn(&mut Query)> {
 fn run() -> Result<(), harness::Error> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let per_query = std::env::args().any(|a| a == "--per-query");
+    if std::env::args().any(|a| a == "--archive") {
+        return run_archive(root, per_query);
+    }
     // Development only: skip judgments the current chunker cannot resolve.
     let lenient = std::env::args().any(|a| a == "--lenient");
 
     // Step 1: ingest the corpus and resolve the judgments (fails loudly on a bad substring).
-    let corpus = Corpus::load(&root.join(harness::CORPUS))?;
+    let corpus = Corpus::load_original(&root.join(harness::CORPUS))?;
     let queries = load_queries(&root.join(harness::QUERIES), &corpus, lenient)?;
     if std::env::args().any(|a| a == "--paragraphs") {
         // For judges: every paragraph's id and opening words, to check the pool is complete.
@@ -233,5 +244,223 @@ fn run() -> Result<(), harness::Error> {
     // Every run covers every query, and every query has something to find.
     assert!(runs.iter().all(|r| r.per_query.len() == queries.len()));
     assert!(queries.iter().all(|q| !q.grades.is_empty()));
+    Ok(())
+}
+
+/// A ranking setup of the archive ablation.
+fn archive_steps() -> Vec<Setup> {
+    vec![
+        ("plain: stemmed BM25, any word", with(Operator::Any, |_| {})),
+        (
+            "plain: stemmed BM25, all words",
+            with(Operator::All, |_| {}),
+        ),
+        (
+            "plain + stop and question words dropped",
+            from_default(Operator::Any, |r| {
+                r.vocabulary(None)
+                    .fallback_below(0)
+                    .section_boost(0.0)
+                    .exact_boost(0.0);
+            }),
+        ),
+        (
+            "+ vocabulary expansion",
+            from_default(Operator::Any, |r| {
+                r.fallback_below(0).section_boost(0.0).exact_boost(0.0);
+            }),
+        ),
+        (
+            "+ all words, fallback below 20 hits",
+            from_default(Operator::All, |r| {
+                r.section_boost(0.0).exact_boost(0.0);
+            }),
+        ),
+        (
+            "+ section heading boost 0.3",
+            without(|r| {
+                r.exact_boost(0.0);
+            }),
+        ),
+        (
+            "+ exact word forms 0.25 (= default)",
+            Box::new(|_: &mut Query| {}),
+        ),
+        (
+            "default without stop words",
+            without(|r| {
+                r.stop_words(false);
+            }),
+        ),
+        (
+            "default without vocabulary",
+            without(|r| {
+                r.vocabulary(None);
+            }),
+        ),
+        (
+            "default without fallback (pure all words)",
+            without(|r| {
+                r.fallback_below(0);
+            }),
+        ),
+        (
+            "default without section boost",
+            without(|r| {
+                r.section_boost(0.0);
+            }),
+        ),
+        (
+            "default without exact forms",
+            without(|r| {
+                r.exact_boost(0.0);
+            }),
+        ),
+        (
+            "default, any word",
+            Box::new(|q: &mut Query| {
+                q.operator(Operator::Any);
+            }),
+        ),
+        (
+            "default, findings only (context blocks left out)",
+            Box::new(|q: &mut Query| {
+                q.findings_only(true);
+            }),
+        ),
+        (
+            "default, at most 2 paragraphs per report",
+            Box::new(|q: &mut Query| {
+                q.per_report(2);
+            }),
+        ),
+    ]
+}
+
+/// The archive judged set: three systems, every figure per half, each step on both halves.
+fn run_archive(root: &Path, per_query: bool) -> Result<(), harness::Error> {
+    let (corpus, from_sample) = archive::load_corpus(root)?;
+    let set = archive::load(root, &corpus)?;
+    println!(
+        "{} paragraphs of {} reports ({} archive reports read from {}), {} queries runnable \
+         ({} tune, {} test), {} skipped; {} of {} relevant judgments resolved\n",
+        corpus.paragraphs.len(),
+        corpus.reports.len(),
+        from_sample.len(),
+        archive::ARCHIVE_SAMPLE,
+        set.queries.len(),
+        set.half("tune").len(),
+        set.half("test").len(),
+        set.skipped.len(),
+        set.relevant_judgments - set.unresolved.len(),
+        set.relevant_judgments,
+    );
+    for s in &set.skipped {
+        println!("skipped: {s}");
+    }
+    if std::env::args().any(|a| a == "--unresolved") {
+        for u in &set.unresolved {
+            println!("unresolved: {u}");
+        }
+    }
+    let crate_index = CrateSystem::build(&corpus)?;
+    let fts5 = archive::Fts5::build(&corpus)?;
+    let plain_setup = with(Operator::Any, |_| {});
+    let systems: Vec<(&str, System<'_>)> = vec![
+        ("default", Box::new(|q| crate_index.search(q, &|_| {}))),
+        (
+            "plain BM25",
+            Box::new(|q| crate_index.search(q, plain_setup.as_ref())),
+        ),
+        ("FTS5", Box::new(|q| fts5.search(q))),
+    ];
+    let mut runs = Vec::new();
+    for (name, system) in &systems {
+        runs.push(Run::of(name, system, &set.queries)?);
+    }
+    let tune = set.half("tune");
+    let test = set.half("test");
+    for (label, half) in [("tuning half", &tune), ("test half", &test)] {
+        println!("\n### {label}\n");
+        print!("{}", table(&archive::half_runs(&runs, half)));
+    }
+
+    println!(
+        "\n| ranking (ofsted-search API) | tune nDCG@10 | test nDCG@10 | test MRR@10 | test recall@20 | test: worst kind vs plain |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let plain_test = archive::half_runs(&runs[1..2], &test).remove(0).per_kind();
+    for (name, setup) in &archive_steps() {
+        let system: System<'_> = Box::new(|q| crate_index.search(q, setup.as_ref()));
+        let r = Run::of(name, &system, &set.queries)?;
+        let t = archive::half_runs(std::slice::from_ref(&r), &tune).remove(0);
+        let s = archive::half_runs(std::slice::from_ref(&r), &test).remove(0);
+        let worst = s
+            .per_kind()
+            .into_iter()
+            .map(|(k, (_, sc))| (sc.ndcg10 - plain_test[&k].1.ndcg10, k))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(d, k)| format!("{k} {d:+.3}"))
+            .unwrap_or_default();
+        let (to, so) = (t.overall(), s.overall());
+        println!(
+            "| {name} | {:.3} | {:.3} | {:.3} | {:.3} | {worst} |",
+            to.ndcg10, so.ndcg10, so.mrr10, so.recall20
+        );
+    }
+
+    // The per-report cap on the questions asked across reports.
+    println!(
+        "\n| which_councils, default ranking | tune nDCG@10 | test nDCG@10 | tune reports in top 10 | test reports in top 10 |"
+    );
+    println!("|---|---|---|---|---|");
+    for cap in [0usize, 1, 2, 3] {
+        let setup = move |q: &mut Query| {
+            q.per_report(cap);
+        };
+        let mut row = Vec::new();
+        let mut spread = Vec::new();
+        for half in [&tune, &test] {
+            let across: Vec<harness::EvalQuery> = half
+                .iter()
+                .filter(|q| q.kind == "which_councils")
+                .cloned()
+                .collect();
+            let system: System<'_> = Box::new(|q| crate_index.search(q, &setup));
+            row.push(Run::of("cap", &system, &across)?.overall().ndcg10);
+            let rankings = across
+                .iter()
+                .map(|q| crate_index.search(q, &setup))
+                .collect::<Result<Vec<_>, _>>()?;
+            spread.push(archive::mean_reports_in_top(&rankings, &corpus, 10));
+        }
+        let name = if cap == 0 {
+            "no cap (default)".to_string()
+        } else {
+            format!("per_report({cap})")
+        };
+        println!(
+            "| {name} | {:.3} | {:.3} | {:.1} | {:.1} |",
+            row[0], row[1], spread[0], spread[1]
+        );
+    }
+
+    if per_query {
+        println!(
+            "\n| query | kind | half | default | plain BM25 | FTS5 |\n|---|---|---|---|---|---|"
+        );
+        for (i, q) in set.queries.iter().enumerate() {
+            println!(
+                "| {} | {} | {} | {:.3} | {:.3} | {:.3} |",
+                q.id,
+                q.kind,
+                q.half,
+                runs[0].per_query[i].2.ndcg10,
+                runs[1].per_query[i].2.ndcg10,
+                runs[2].per_query[i].2.ndcg10
+            );
+        }
+    }
+    assert!(runs.iter().all(|r| r.per_query.len() == set.queries.len()));
     Ok(())
 }

@@ -1,6 +1,8 @@
-//! Latency harness: median and 99th percentile per query class for ofsted-search and for
-//! SQLite FTS5 on the same corpus and queries, with build throughput, size on disk and
-//! resident memory — the figures of BENCHMARKS.md that criterion does not give.
+//! Latency harness: median and 99th percentile per query class for ofsted-search (default
+//! ranking and `Ranking::plain()`), for tantivy used directly on the same index
+//! (`benches/common/plain_tantivy.rs`) and for SQLite FTS5, on the same corpus and queries,
+//! with build throughput, size on disk and resident memory — the figures of BENCHMARKS.md that
+//! criterion does not give.
 //!
 //! ```text
 //! cargo run --release --example latency                      # bundled reports
@@ -10,8 +12,10 @@
 //!
 //! Options: `--runs N` timed runs per class (default 300), `--seconds S` time budget per
 //! class and engine (default 5), `--class NAME` only that class (e.g. `results_page`), `--ingest` also measures end-to-end ingestion of the text
-//! rendering (read, normalise, chunk, tag, index, commit), `--no-fts5` skips the baseline,
-//! `--totals` prints each query's number of matches and one timing, `--gen-time` (with
+//! rendering (read, normalise, chunk, tag, index, commit), `--no-fts5` skips the FTS5 baseline,
+//! `--totals` prints each query's number of matches and one timing, `--topk` adds the
+//! crate's default and plain rankings with `Totals::AtLeast(1000)` (top-k pruning where facets
+//! are off), `--gen-time` (with
 //! `--build-only`) times the corpus generator alone.
 //! Synthetic corpora and their indexes are built once, in a child process so that this
 //! process's memory figures cover querying only, and cached under `target/synth/`.
@@ -36,6 +40,7 @@ struct Args {
     only: Option<String>,
     totals: bool,
     gen_time: bool,
+    topk: bool,
 }
 
 fn args() -> Args {
@@ -48,6 +53,7 @@ fn args() -> Args {
         only: None,
         totals: false,
         gen_time: false,
+        topk: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -65,6 +71,7 @@ fn args() -> Args {
             "--class" => a.only = it.next(),
             "--totals" => a.totals = true,
             "--gen-time" => a.gen_time = true,
+            "--topk" => a.topk = true,
             other => panic!("unknown option {other}"),
         }
     }
@@ -182,30 +189,68 @@ fn run_scale(scale: Scale, a: &Args) {
         size as f64 / build.bytes as f64,
         engine::segments(&path)
     );
+    match common::plain_tantivy::space_report(&path, build.bytes) {
+        Ok(lines) => lines.iter().for_each(|l| println!("  {l}")),
+        Err(e) => println!("  space usage unavailable: {e}"),
+    }
     let anon_open = proc_status_kb("RssAnon");
     stats::reset_peak_rss();
+    let mut plain_tantivy = common::plain_tantivy::PlainTantivy::open(&path)
+        .unwrap_or_else(|e| panic!("tantivy cannot open {}: {e}", path.display()));
+    // Per class, back to back: crate default, crate plain, plain tantivy (and the crate with
+    // top-k totals, `--topk`), so the ratios compare runs minutes apart at most.
     let mut ours = Vec::new();
     let mut max_anon = anon_open;
     for (class, qs) in &by_class {
         let prepared: Vec<_> = qs.iter().map(|q| engine::to_query(q)).collect();
+        let plain: Vec<_> = qs.iter().map(|q| engine::to_plain_query(q)).collect();
+        let direct: Vec<_> = qs.iter().map(|q| plain_tantivy.prepare(q)).collect();
         if a.totals {
-            for (spec, q) in qs.iter().zip(&prepared) {
-                let t = Instant::now();
-                let total = engine::run(&index, q);
-                let ms = t.elapsed().as_secs_f64() * 1e3;
+            for ((spec, q), d) in qs.iter().zip(&prepared).zip(&direct) {
+                let time = |f: &mut dyn FnMut() -> u64| {
+                    let t = Instant::now();
+                    let n = f();
+                    (n, t.elapsed().as_secs_f64() * 1e3)
+                };
+                let (n, ms) = time(&mut || engine::run(&index, q));
+                let (pn, pms) = time(&mut || engine::run(&index, &engine::to_plain_query(spec)));
+                let (tn, tms) = time(&mut || plain_tantivy.run(d).expect("tantivy query"));
                 println!(
-                    "  {} {:?} {:?}: {total} matches, {ms:.2} ms",
+                    "  {} {:?}: default {n} matches {ms:.2} ms; plain {pn} {pms:.2} ms; tantivy {tn} {tms:.2} ms",
                     class.name(),
                     spec.words,
-                    q.text()
                 );
             }
         }
         let l = stats::measure(&prepared, a.runs, a.budget, |q| {
             std::hint::black_box(engine::run(&index, q));
         });
+        let p = stats::measure(&plain, a.runs, a.budget, |q| {
+            std::hint::black_box(engine::run(&index, q));
+        });
+        let t = stats::measure(&direct, a.runs, a.budget, |q| {
+            std::hint::black_box(plain_tantivy.run(q).expect("tantivy query"));
+        });
+        let topk = |plain: bool| {
+            a.topk.then(|| {
+                let topk: Vec<_> = qs
+                    .iter()
+                    .map(|q| {
+                        let mut q = engine::to_topk_query(q);
+                        if plain {
+                            q.ranking(ofsted_search::Ranking::plain());
+                        }
+                        q
+                    })
+                    .collect();
+                stats::measure(&topk, a.runs, a.budget, |q| {
+                    std::hint::black_box(engine::run(&index, q));
+                })
+            })
+        };
+        let k = (topk(false), topk(true));
         max_anon = max_anon.max(proc_status_kb("RssAnon"));
-        ours.push((*class, l));
+        ours.push((*class, l, p, t, k));
     }
     println!(
         "memory while querying: RssAnon {:.0} MB after open, max {:.0} MB; RssFile {:.0} MB; VmHWM {:.0} MB; VmRSS {:.0} MB",
@@ -216,6 +261,7 @@ fn run_scale(scale: Scale, a: &Args) {
         proc_status_kb("VmRSS") as f64 / 1024.0
     );
     drop(index);
+    drop(plain_tantivy);
 
     let mut theirs: Vec<Option<Latency>> = vec![None; ours.len()];
     if a.fts5 {
@@ -241,29 +287,27 @@ fn run_scale(scale: Scale, a: &Args) {
         }
     }
 
-    println!("\n| class | ofsted p50 ms | p99 ms | runs | FTS5 p50 ms | p99 ms | runs | FTS5 p50 / ours p50 |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for ((class, l), f) in ours.iter().zip(&theirs) {
-        match f {
-            Some(f) => println!(
-                "| {} | {:.3} | {:.3} | {} | {:.2} | {:.2} | {} | {:.1}x |",
-                class.name(),
-                l.p50,
-                l.p99,
-                l.runs,
-                f.p50,
-                f.p99,
-                f.runs,
-                f.p50 / l.p50
-            ),
-            None => println!(
-                "| {} | {:.3} | {:.3} | {} | – | – | – | – |",
-                class.name(),
-                l.p50,
-                l.p99,
-                l.runs
-            ),
-        }
+    let cell = |l: &Option<Latency>| match l {
+        Some(l) => format!("{:.3} | {:.2} | {}", l.p50, l.p99, l.runs),
+        None => "– | – | –".into(),
+    };
+    println!("\n| class | default p50 ms | p99 | runs | plain p50 ms | p99 | runs | tantivy p50 ms | p99 | runs | top-k p50 ms | p99 | runs | plain top-k p50 ms | p99 | runs | FTS5 p50 ms | p99 | runs | default / plain | default / tantivy | plain / tantivy | FTS5 / default |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for ((class, l, p, t, k), f) in ours.iter().zip(&theirs) {
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {:.2}x | {:.2}x | {:.2}x | {} |",
+            class.name(),
+            cell(&Some(*l)),
+            cell(&Some(*p)),
+            cell(&Some(*t)),
+            cell(&k.0),
+            cell(&k.1),
+            cell(f),
+            l.p50 / p.p50,
+            l.p50 / t.p50,
+            p.p50 / t.p50,
+            f.map_or("–".to_string(), |f| format!("{:.1}x", f.p50 / l.p50)),
+        );
     }
 
     if a.ingest {

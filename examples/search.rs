@@ -14,21 +14,20 @@
 //! again (the expensive part), so a new ingester or an edited report is picked up, and
 //! reports whose file vanished are removed. Run with `--help` for every option.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ofsted_search::index::content_hash;
-use ofsted_search::ingest::{Batch, Ingester};
 use ofsted_search::{
-    Area, FacetCounts, Grade, IndexWriter, Operator, Query, SearchIndex, SearchResults,
+    Area, FacetCounts, Framework, Grade, Operator, Query, ReportKind, SearchIndex, SearchResults,
 };
 
 #[path = "support/progress_bar.rs"]
 mod progress_bar;
-use progress_bar::ProgressBar;
+#[path = "support/sync.rs"]
+mod sync;
 
 const USAGE: &str = "\
 usage: search [OPTIONS] [WORDS...]
@@ -39,7 +38,7 @@ Query syntax: words (all required by default), \"a phrase\", OR, AND, NOT, -excl
 
 options:
   --index DIR        index directory (default: target/ofsted-index in this package)
-  --corpus DIR       directory of report .txt files (default: corpus in this package)
+  --corpus DIR       directory of report .txt and .pdf files (default: corpus in this package)
   --json             print one JSON object instead of text
   --limit N          number of paragraphs to print (default: 10)
   --offset N         skip the first N paragraphs (default: 0)
@@ -48,6 +47,12 @@ options:
   --grade G          only sections graded G: outstanding, good, requires_improvement,
                      inadequate, adequate (repeatable)
   --theme T          only paragraphs with theme id T (repeatable)
+  --kind K           only reports of kind K: inspection, short_inspection, reinspection,
+                     lscb_review, focused_visit, monitoring_visit, news (repeatable)
+  --framework F      only reports of inspection framework F: sif, ilacs, lac (repeatable)
+  --overall G        only reports whose overall grade is G (same values as --grade;
+                     repeatable)
+  --published Y|Y1..Y2  only reports published in this year or range (repeatable)
   --area A           only sections of judgement area A: help_and_protection, looked_after,
                      adoption, care_leavers, leadership, lscb (repeatable)
   --similar ID       paragraphs like paragraph ID, from other authorities
@@ -69,6 +74,10 @@ struct Options {
     grades: Vec<Grade>,
     themes: Vec<String>,
     areas: Vec<Area>,
+    kinds: Vec<ReportKind>,
+    frameworks: Vec<Framework>,
+    overall: Vec<Grade>,
+    published: Vec<(u16, u16)>,
     similar: Option<String>,
     any: bool,
     lenient: bool,
@@ -125,7 +134,7 @@ fn run() -> Result<(), Failure> {
         return emit(&format!("{USAGE}\n"));
     };
     let index = SearchIndex::open_or_create(&options.index)?;
-    sync(&index, &options.corpus, options.rebuild)?;
+    sync::sync(&index, &options.corpus, options.rebuild, "search").map_err(Failure::Error)?;
 
     let text = options.words.join(" ");
     let mut query = match &options.similar {
@@ -161,6 +170,18 @@ fn run() -> Result<(), Failure> {
     }
     for &area in &options.areas {
         query.area(area);
+    }
+    for &kind in &options.kinds {
+        query.kind(kind);
+    }
+    for &framework in &options.frameworks {
+        query.framework(framework);
+    }
+    for &grade in &options.overall {
+        query.overall_grade(grade);
+    }
+    for &(from, to) in &options.published {
+        query.published_years(from..=to);
     }
 
     let results = index.search(&query)?;
@@ -204,6 +225,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Fai
         grades: Vec::new(),
         themes: Vec::new(),
         areas: Vec::new(),
+        kinds: Vec::new(),
+        frameworks: Vec::new(),
+        overall: Vec::new(),
+        published: Vec::new(),
         similar: None,
         any: false,
         lenient: false,
@@ -235,7 +260,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Fai
             "--limit" => o.limit = number("--limit", &value("--limit")?)?,
             "--offset" => o.offset = number("--offset", &value("--offset")?)?,
             "--authority" => o.authorities.push(value("--authority")?),
-            "--year" => o.years.push(years(&value("--year")?)?),
+            "--year" => o.years.push(years("--year", &value("--year")?)?),
             "--grade" => o.grades.push(
                 value("--grade")?
                     .parse()
@@ -247,6 +272,24 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Fai
                     .parse()
                     .map_err(|e| usage(format!("--area: {e}")))?,
             ),
+            "--kind" => o.kinds.push(
+                value("--kind")?
+                    .parse()
+                    .map_err(|e| usage(format!("--kind: {e}")))?,
+            ),
+            "--framework" => o.frameworks.push(
+                value("--framework")?
+                    .parse()
+                    .map_err(|e| usage(format!("--framework: {e}")))?,
+            ),
+            "--overall" => o.overall.push(
+                value("--overall")?
+                    .parse()
+                    .map_err(|e| usage(format!("--overall: {e}")))?,
+            ),
+            "--published" => o
+                .published
+                .push(years("--published", &value("--published")?)?),
             "--similar" => o.similar = Some(value("--similar")?),
             "--" => o.words.extend(args.by_ref()),
             flag if flag.starts_with("--") => {
@@ -264,10 +307,10 @@ fn number(name: &str, text: &str) -> Result<usize, Failure> {
 }
 
 /// `2014` or `2014..2016` (also `2014..=2016`), inclusive.
-fn years(text: &str) -> Result<(u16, u16), Failure> {
+fn years(flag: &str, text: &str) -> Result<(u16, u16), Failure> {
     let bad = || {
         Failure::Usage(format!(
-            "--year: '{text}' is not a year (2014) or a range of years (2014..2016)"
+            "{flag}: '{text}' is not a year (2014) or a range of years (2014..2016)"
         ))
     };
     let year = |s: &str| s.trim().parse::<u16>().map_err(|_| bad());
@@ -284,95 +327,6 @@ fn years(text: &str) -> Result<(u16, u16), Failure> {
             Ok((y, y))
         }
     }
-}
-
-/// Brings the index up to date with the corpus directory.
-fn sync(index: &SearchIndex, corpus: &Path, rebuild: bool) -> Result<(), Failure> {
-    let entries = std::fs::read_dir(corpus).map_err(|e| {
-        Failure::Error(format!(
-            "{}: cannot read the corpus directory: {e} (use --corpus DIR)",
-            corpus.display()
-        ))
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-
-    let indexed: BTreeMap<String, String> = index
-        .reports()?
-        .into_iter()
-        .map(|r| (r.report.report_id, r.content_hash))
-        .collect();
-    if indexed.is_empty() && !files.is_empty() {
-        eprintln!(
-            "search: first run: indexing {} report files into {} (later runs reuse it)",
-            files.len(),
-            index
-                .path()
-                .map_or("memory".into(), |p| p.display().to_string())
-        );
-    }
-    let ingester = Ingester::new();
-    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
-    // The writer locks the index, so it is opened only when a report has changed: a run
-    // over an up-to-date index reads but never writes.
-    let mut writer: Option<IndexWriter> = None;
-    let mut reindexed = 0;
-    let bar = ProgressBar::stderr();
-    // Each report is indexed as soon as it is read; files that cannot be read are skipped
-    // (the bar prints why) rather than stopping the search.
-    Batch::new(&ingester).skip_errors(true).run_with_progress(
-        &files,
-        |event| bar.update(event),
-        |file, parsed| {
-            let id = &parsed.report.report_id;
-            if let Some(first) = seen.get(id) {
-                bar.message(&format!(
-                    "search: skipping {}: it has the same report id '{id}' as {}",
-                    file.display(),
-                    first.display()
-                ));
-                return Ok(());
-            }
-            seen.insert(id.clone(), file.to_path_buf());
-            if rebuild || indexed.get(id) != Some(&content_hash(parsed)) {
-                let writer = match &mut writer {
-                    Some(writer) => writer,
-                    None => writer.insert(index.writer()?),
-                };
-                writer.add_report(parsed)?;
-                reindexed += 1;
-            }
-            Ok(())
-        },
-    )?;
-    let vanished: Vec<&String> = indexed
-        .keys()
-        .filter(|id| !seen.contains_key(*id))
-        .collect();
-    if writer.is_none() && vanished.is_empty() {
-        return Ok(());
-    }
-    let mut writer = match writer {
-        Some(writer) => writer,
-        None => index.writer()?,
-    };
-    for id in &vanished {
-        eprintln!("removing {id}: its file is gone");
-        writer.remove_report(id);
-    }
-    writer.finish()?;
-    eprintln!(
-        "index {} ready: {} reports ({reindexed} indexed now), {} paragraphs",
-        index
-            .path()
-            .map_or("(in memory)".into(), |p| p.display().to_string()),
-        seen.len(),
-        index.num_paragraphs()?
-    );
-    Ok(())
 }
 
 /// Turns `--authority` values into indexed names: an exact name, or every name containing the
@@ -467,7 +421,17 @@ fn print_text(out: &mut String, results: &SearchResults, options: &Options) -> f
 
 fn print_facets(out: &mut String, facets: &FacetCounts) -> fmt::Result {
     writeln!(out, "Matching paragraphs per facet:")?;
-    for name in ["authority", "year", "grade", "theme", "area"] {
+    for name in [
+        "authority",
+        "year",
+        "grade",
+        "theme",
+        "area",
+        "kind",
+        "framework",
+        "overall_grade",
+        "published_year",
+    ] {
         let Some(counts) = facets.facet(name) else {
             continue;
         };
@@ -480,7 +444,7 @@ fn print_facets(out: &mut String, facets: &FacetCounts) -> fmt::Result {
         } else {
             ranked.join(", ")
         };
-        writeln!(out, "  {name:<9} {line}")?;
+        writeln!(out, "  {name:<14} {line}")?;
     }
     Ok(())
 }

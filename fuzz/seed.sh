@@ -2,7 +2,12 @@
 # Seeds the fuzz corpora (git-ignored) from the bundled reports and a few queries.
 set -eu
 cd "$(dirname "$0")"
-mkdir -p corpus/ingest corpus/query
+mkdir -p corpus/ingest corpus/query corpus/pdf
+# PDF seeds: the bundled PDFs, and the archive sample's smallest ones when it is beside us.
+cp ../corpus/*.pdf corpus/pdf/
+if [ -d ../../shared/archive-sample/pdf ]; then
+    find ../../shared/archive-sample/pdf -name '*.pdf' -size -180k -exec cp {} corpus/pdf/ \;
+fi
 for f in ../corpus/*.txt; do
     # Pieces of about 3 kB, cut at line ends: whole reports are too big to mutate quickly.
     split -C 3000 "$f" "corpus/ingest/$(basename "$f" .txt)-"

@@ -62,6 +62,38 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
+    /// A PDF could not be read: damaged, truncated, or the PDF reader failed on it.
+    #[error("{input}: {}cannot read the PDF: {reason}; check that the file is complete (download it again) or convert it to text with another tool", page.map(|p| format!("page {p}: ")).unwrap_or_default())]
+    PdfUnreadable {
+        /// The input's name.
+        input: String,
+        /// The page (starting at 1) being read, when the damage is in one page.
+        page: Option<u32>,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A PDF is encrypted and needs a password to open.
+    #[error("{input}: the PDF is encrypted and needs a password; save an unencrypted copy first")]
+    PdfEncrypted {
+        /// The input's name.
+        input: String,
+    },
+    /// A PDF has no text layer (scanned pages): only images.
+    #[error("{input}: the PDF has no text layer in its {pages} pages (scanned images?); it needs OCR before it can be read")]
+    PdfNoText {
+        /// The input's name.
+        input: String,
+        /// Its number of pages.
+        pages: u32,
+    },
+    /// A PDF is over one of the reader's limits (pages, text size, time).
+    #[error("{input}: the PDF is too large or complex to read: {limit}")]
+    PdfLimit {
+        /// The input's name.
+        input: String,
+        /// Which limit, with the figures.
+        limit: String,
+    },
     /// A query could not be parsed or is too complex.
     #[error("{0}")]
     Query(#[from] QueryError),

@@ -196,7 +196,7 @@ pub mod vocab;
 pub use error::{Error, ParseValueError, QueryError, Result};
 pub use index::{IndexWriter, IndexedReport, SearchIndex};
 pub use model::{Area, Date, Framework, Grade, Paragraph, Report, ReportKind};
-pub use query::{Citation, FacetCounts, Hit, Operator, Query, SearchResults};
+pub use query::{Citation, FacetCounts, Hit, Operator, Query, SearchResults, Totals};
 pub use ranking::Ranking;
 
 // The README's Rust code blocks run as doctests, so the first code a user copies compiles.

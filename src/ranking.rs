@@ -35,7 +35,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
-use crate::index::Fields;
+use crate::index::{pair, Fields};
 use crate::query::parser::{Node, Occur};
 use crate::vocab::{words, EntryKind, Vocabulary};
 
@@ -456,13 +456,13 @@ pub(crate) fn compile_alt(
         highlight.extend(t.iter().cloned());
     }
     let size: usize = typed_tokens.iter().map(Vec::len).sum();
-    let in_field = |field: Field| -> Option<Box<dyn TQuery>> {
+    let in_field = |field: Field, pairs: bool| -> Option<Box<dyn TQuery>> {
         let mut disjuncts: Vec<Box<dyn TQuery>> = Vec::new();
         // The words typed, each on its own as plain BM25 scores them, so that a span still
         // matches where its words are not side by side.
         let parts: Vec<Box<dyn TQuery>> = typed_tokens
             .iter()
-            .filter_map(|t| sequence(field, t))
+            .filter_map(|t| sequence(field, t, pairs))
             .collect();
         match parts.len() {
             0 => {}
@@ -472,9 +472,15 @@ pub(crate) fn compile_alt(
             ))),
         }
         for (t, w) in &alt_tokens {
-            if let Some(q) = sequence(field, t) {
-                // A phrase scores the sum of its words' weights: scale it to the span's size.
-                let scale = size.max(1) as f32 / t.len() as f32;
+            if let Some(q) = sequence(field, t, pairs) {
+                // A phrase scores the sum of its terms' weights (its words, or in a field with
+                // word pairs its pairs): scale it to the span's size.
+                let scored = if pairs && t.len() > 1 {
+                    t.len() - 1
+                } else {
+                    t.len()
+                };
+                let scale = size.max(1) as f32 / scored as f32;
                 disjuncts.push(Box::new(BoostQuery::new(q, w * scale)));
             }
         }
@@ -487,13 +493,13 @@ pub(crate) fn compile_alt(
             ))),
         }
     };
-    let text = in_field(fields.text)?;
+    let text = in_field(fields.text, true)?;
     // The heading and the exact forms only add to a paragraph that matches in its text: they
     // never make a match on their own, so totals and facet counts stay about the paragraphs'
     // (stemmed) words.
     let mut extras: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
     if ranking.section_boost > 0.0 {
-        if let Some(section) = in_field(fields.section) {
+        if let Some(section) = in_field(fields.section, false) {
             extras.push((
                 TOccur::Should,
                 Box::new(BoostQuery::new(section, ranking.section_boost)),
@@ -541,25 +547,34 @@ fn exact_forms(typed: &[Vec<String>], field: Field) -> Option<Box<dyn TQuery>> {
     }
 }
 
-/// A term query for one token, a phrase query for several.
-fn sequence(field: Field, tokens: &[String]) -> Option<Box<dyn TQuery>> {
-    let terms: Vec<Term> = tokens
-        .iter()
-        .map(|t| Term::from_field_text(field, t))
-        .collect();
-    match terms.len() {
+/// A term query for one token, a phrase for several. In a field with word pairs (`text`)
+/// the phrase is answered from them, as a quoted phrase is (`query/search.rs`): two words are
+/// one pair term, longer spans a phrase of pairs, whose postings are far shorter than those of
+/// common words like "care" or "leaving". Other fields (`section`) use word positions.
+fn sequence(field: Field, tokens: &[String], pairs: bool) -> Option<Box<dyn TQuery>> {
+    let term = |t: &str| Term::from_field_text(field, t);
+    let one =
+        |t: Term| -> Box<dyn TQuery> { Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) };
+    match tokens.len() {
         0 => None,
-        1 => Some(Box::new(TermQuery::new(
-            terms[0].clone(),
-            IndexRecordOption::WithFreqs,
+        1 => Some(one(term(&tokens[0]))),
+        2 if pairs => Some(one(term(&pair(&tokens[0], &tokens[1])))),
+        _ if pairs => Some(Box::new(PhraseQuery::new(
+            tokens
+                .windows(2)
+                .map(|w| term(&pair(&w[0], &w[1])))
+                .collect(),
         ))),
-        _ => Some(Box::new(PhraseQuery::new(terms))),
+        _ => Some(Box::new(PhraseQuery::new(
+            tokens.iter().map(|t| term(t)).collect(),
+        ))),
     }
 }
 
 /// The paragraphs that match every span, when the fallback widened a search to any span.
 /// They rank first, in the order of their own scores, and the others follow in theirs: the
 /// collector sorts by (matches every span, score), so no constant is added to a visible score.
+#[derive(Clone)]
 pub(crate) struct AllSpans {
     by_segment: HashMap<SegmentId, HashSet<DocId>>,
 }

@@ -57,10 +57,15 @@ fn input_errors_name_the_file_and_what_to_do() {
         ],
     );
 
+    // PDFs are read (src/ingest/pdf.rs); a truncated one is an error naming the file.
     let pdf = dir.path().join("report.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n").unwrap();
     let err = ingester.ingest_file(&pdf).unwrap_err();
-    says(&err.to_string(), &[&format!("{}:1:", pdf.display()), "PDF"]);
+    assert!(matches!(err, Error::PdfUnreadable { .. }), "{err:?}");
+    says(
+        &err.to_string(),
+        &[&format!("{}:", pdf.display()), "PDF", "download it again"],
+    );
 }
 
 #[test]

@@ -27,6 +27,7 @@ const COVERED: &[&str] = &[
     "hybrid_eval",
     "latency",
     "search",
+    "serve",
     "similar",
 ];
 
@@ -36,7 +37,7 @@ fn corpus_files() -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir("corpus")
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt" || e == "pdf"))
         .map(|p| p.display().to_string())
         .collect();
     files.sort();
@@ -175,6 +176,37 @@ fn eval_prints_both_systems_per_kind_and_each_ranking_step() {
             "{kind}: {stdout}"
         );
     }
+    assert!(stdout.contains("| + vocabulary expansion |"), "{stdout}");
+}
+
+#[test]
+fn eval_archive_prints_three_systems_for_each_half() {
+    let (stdout, _) = run_ok("eval", &["--archive"]);
+    for half in ["### tuning half", "### test half"] {
+        assert!(stdout.contains(half), "{half}: {stdout}");
+    }
+    let overall: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("| **overall**"))
+        .collect();
+    // Three systems on each half.
+    assert_eq!(overall.len(), 6, "{stdout}");
+    for system in ["default", "plain BM25", "FTS5"] {
+        assert_eq!(
+            overall
+                .iter()
+                .filter(|l| l.contains(&format!("| {system} |")))
+                .count(),
+            2,
+            "{system}: {stdout}"
+        );
+    }
+    let ndcg = |row: &str| -> f64 { row.split('|').nth(4).unwrap().trim().parse().unwrap() };
+    assert!(
+        overall.iter().all(|l| (0.0..=1.0).contains(&ndcg(l))),
+        "{stdout}"
+    );
+    assert!(stdout.contains("| which_councils |"), "{stdout}");
     assert!(stdout.contains("| + vocabulary expansion |"), "{stdout}");
 }
 
@@ -453,6 +485,24 @@ fn search_filters_and_similar_paragraphs() {
         assert!((2014..=2016).contains(&year), "{year}");
     }
 
+    // Report facts: each filter keeps exactly the paragraphs its facet counted unfiltered.
+    let unfiltered = json(&["children"]);
+    for (flag, facet) in [
+        ("--kind", "kind"),
+        ("--framework", "framework"),
+        ("--overall", "overall_grade"),
+        ("--published", "published_year"),
+    ] {
+        let counts = unfiltered["facets"][facet].as_object().unwrap();
+        assert!(!counts.is_empty(), "no {facet} counts: {unfiltered}");
+        for (value, n) in counts {
+            let filtered = json(&[flag, value, "children"]);
+            assert_eq!(filtered["total"], *n, "{flag} {value}");
+            let only = keys(filtered["facets"][facet].as_object().unwrap());
+            assert_eq!(only, [value.as_str()].into(), "{flag} {value}");
+        }
+    }
+
     let source = "sheffield-city-council/2014-inspection/41";
     let similar = json(&["--similar", source]);
     let hits = similar["hits"].as_array().unwrap();
@@ -512,7 +562,18 @@ fn search_skips_unreadable_files_and_forgets_removed_reports() {
     let rotherham = "Rotherham Metropolitan Borough Council";
     assert!(first["facets"]["authority"][rotherham].as_u64().unwrap() > 0);
 
-    std::fs::remove_file(corpus.join("rotherham-2014-inspection.txt")).unwrap();
+    // Every report about Rotherham (the 2014 inspection, the 2019 focused visit) goes.
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("rotherham-")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
     let (second, stderr) = run_ok("search", &args);
     assert!(stderr.contains("its file is gone"), "{stderr}");
     let second: Value = serde_json::from_str(&second).unwrap();
@@ -537,9 +598,9 @@ fn export_refuses_a_non_unicode_argument_without_panicking() {
 }
 
 #[test]
-fn latency_measures_every_class_on_both_engines() {
+fn latency_measures_every_class_on_every_engine() {
     // The bundled corpus (no OFSTED_BENCH_SCALE): a few runs per class, no time budget.
-    let (stdout, _) = run_ok("latency", &["--runs", "3", "--seconds", "0"]);
+    let (stdout, _) = run_ok("latency", &["--runs", "3", "--seconds", "0", "--topk"]);
     for class in [
         "term",
         "two_terms_all",
@@ -555,10 +616,48 @@ fn latency_measures_every_class_on_both_engines() {
             .lines()
             .find(|l| l.starts_with(&format!("| {class} |")))
             .unwrap_or_else(|| panic!("no row for {class}:\n{stdout}"));
-        assert_eq!(row.split('|').count(), 10, "{row}");
+        // Class, then p50, p99 and runs of the crate default, crate plain, plain tantivy,
+        // top-k default, top-k plain and FTS5, then four ratios.
+        assert_eq!(row.split('|').count(), 1 + 6 * 3 + 4 + 2, "{row}");
         assert!(!row.contains('–'), "a column is missing: {row}");
     }
     assert!(stdout.contains("memory while querying"), "{stdout}");
+    for part in ["postings:", "positions:", "fieldnorms:", "document store:"] {
+        assert!(stdout.contains(part), "no index size for {part}\n{stdout}");
+    }
+}
+
+/// The page itself is driven in a browser by tests/serve.rs; here, its command line.
+#[test]
+fn serve_explains_its_options_and_refuses_bad_ones() {
+    let (help, _) = run_ok("serve", &["--help"]);
+    for option in ["--index", "--corpus", "--addr", "127.0.0.1:8080"] {
+        assert!(help.contains(option), "{option} not in:\n{help}");
+    }
+    let out = run("serve", &["--addr", "localhost"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("--addr: 'localhost'"), "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let index = dir.path().join("index");
+    let out = run(
+        "serve",
+        &[
+            "--corpus",
+            missing.to_str().unwrap(),
+            "--index",
+            index.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("cannot list report files") && stderr.contains("--corpus DIR"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -25,7 +25,7 @@ fn ranking_does_not_regress_below_the_recorded_level() -> Result<(), harness::Er
     let recorded: Recorded = toml::from_str(&std::fs::read_to_string(
         root.join("tests/relevance/recorded.toml"),
     )?)?;
-    let corpus = Corpus::load(&root.join(harness::CORPUS))?;
+    let corpus = Corpus::load_original(&root.join(harness::CORPUS))?;
     // Strict: every judgment must resolve to exactly one paragraph.
     let queries = load_queries(&root.join(harness::QUERIES), &corpus, false)?;
     assert!(queries.len() >= 50, "only {} queries", queries.len());

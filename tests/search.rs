@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use ofsted_search::index::content_hash;
 use ofsted_search::ingest::{Ingester, ParsedReport};
-use ofsted_search::{FacetCounts, Paragraph, Query, SearchIndex, SearchResults};
+use ofsted_search::{FacetCounts, Paragraph, Query, Report, SearchIndex, SearchResults};
 use rust_stemmers::{Algorithm, Stemmer};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -84,9 +84,36 @@ fn queries() -> Vec<(&'static str, Predicate)> {
     ]
 }
 
-fn brute_counts<'a>(paragraphs: impl Iterator<Item = &'a Paragraph>) -> FacetCounts {
+/// The metadata of the report each paragraph was indexed with, by paragraph id, for the
+/// facets and filters that are report facts.
+fn report_meta(reports: &[ParsedReport]) -> BTreeMap<String, Report> {
+    reports
+        .iter()
+        .flat_map(|r| {
+            r.paragraphs
+                .iter()
+                .map(move |p| (p.id.clone(), r.report.clone()))
+        })
+        .collect()
+}
+
+fn brute_counts<'a>(
+    paragraphs: impl Iterator<Item = &'a Paragraph>,
+    meta: &BTreeMap<String, Report>,
+) -> FacetCounts {
     let mut c = FacetCounts::default();
     for p in paragraphs {
+        let r = &meta[&p.id];
+        *c.kind.entry(r.kind.to_string()).or_default() += 1;
+        if let Some(f) = r.framework {
+            *c.framework.entry(f.to_string()).or_default() += 1;
+        }
+        if let Some(g) = r.overall_grade {
+            *c.overall_grade.entry(g.to_string()).or_default() += 1;
+        }
+        if let Some(y) = r.published_year {
+            *c.published_year.entry(y.to_string()).or_default() += 1;
+        }
         *c.authority.entry(p.authority.clone()).or_default() += 1;
         if let Some(y) = p.year {
             *c.year.entry(y.to_string()).or_default() += 1;
@@ -130,7 +157,7 @@ fn totals_ids_and_facet_counts_equal_brute_force() -> TestResult {
         assert_eq!(page.total, expected.len() as u64, "total for {text:?}");
         assert_eq!(
             page.facets,
-            brute_counts(expected.iter().copied()),
+            brute_counts(expected.iter().copied(), &report_meta(&reports)),
             "facets for {text:?}"
         );
 
@@ -150,6 +177,10 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
     let reports = corpus();
     let index = build(&reports)?;
     let everything = index.search(&Query::all())?.facets;
+    // The report-fact facets are filled, so their filter checks below are not vacuous.
+    assert!(!everything.kind.is_empty() && !everything.overall_grade.is_empty());
+    assert!(!everything.framework.is_empty(), "{everything:?}");
+    assert!(!everything.published_year.is_empty(), "{everything:?}");
     for text in ["", "children", "missing OR police"] {
         let unfiltered = search_all(&index, text)?;
         let by_id: BTreeMap<&str, &Paragraph> =
@@ -193,6 +224,62 @@ fn filters_never_let_a_paragraph_through() -> TestResult {
             let mut q = Query::new(text);
             q.area(a);
             checks.push((q, Box::new(move |p| p.area == Some(a))));
+        }
+        // Report facts: kind, overall grade, publication year.
+        for kind in everything.kind.keys() {
+            let k: ofsted_search::ReportKind = kind.parse()?;
+            let mut q = Query::new(text);
+            q.kind(k);
+            let meta = report_meta(&reports);
+            checks.push((q, Box::new(move |p| meta[&p.id].kind == k)));
+        }
+        for framework in everything.framework.keys() {
+            let f: ofsted_search::Framework = framework.parse()?;
+            let mut q = Query::new(text);
+            q.framework(f);
+            let meta = report_meta(&reports);
+            checks.push((q, Box::new(move |p| meta[&p.id].framework == Some(f))));
+        }
+        for grade in everything.overall_grade.keys() {
+            let g: ofsted_search::Grade = grade.parse()?;
+            let mut q = Query::new(text);
+            q.overall_grade(g);
+            let meta = report_meta(&reports);
+            checks.push((q, Box::new(move |p| meta[&p.id].overall_grade == Some(g))));
+        }
+        for year in everything.published_year.keys() {
+            let y: u16 = year.parse()?;
+            let mut q = Query::new(text);
+            q.published_years(y..=y + 1);
+            let meta = report_meta(&reports);
+            checks.push((
+                q,
+                Box::new(move |p| {
+                    meta[&p.id]
+                        .published_year
+                        .is_some_and(|py| (y..=y + 1).contains(&py))
+                }),
+            ));
+        }
+        // Two report facts at once, and a report fact with a paragraph fact.
+        if let (Some(kind), Some(grade)) = (
+            everything.kind.keys().next(),
+            everything.grade.keys().next(),
+        ) {
+            let k: ofsted_search::ReportKind = kind.parse()?;
+            let g: ofsted_search::Grade = grade.parse()?;
+            let mut q = Query::new(text);
+            q.kind(k).grade(g).published_year(2014).published_year(2017);
+            let meta = report_meta(&reports);
+            checks.push((
+                q,
+                Box::new(move |p| {
+                    let r = &meta[&p.id];
+                    r.kind == k
+                        && p.grade == Some(g)
+                        && r.published_year.is_some_and(|y| y == 2014 || y == 2017)
+                }),
+            ));
         }
         for (mut q, keep) in checks {
             q.limit(100_000);
@@ -332,6 +419,48 @@ fn similar_paragraphs_skip_the_source_authority() -> TestResult {
     }
     for hit in &results.hits {
         assert_ne!(hit.authority, source.authority);
+    }
+    Ok(())
+}
+
+#[test]
+fn per_report_keeps_rank_order_and_caps_each_report() -> TestResult {
+    let reports = corpus();
+    let index = build(&reports)?;
+    let meta: BTreeMap<String, String> = paragraphs(&reports)
+        .map(|p| (p.id.clone(), p.report_id.clone()))
+        .collect();
+    for text in ["children", "missing OR police", "care leavers"] {
+        let mut full = Query::new(text);
+        full.limit(100_000);
+        let full = index.search(&full)?;
+        for cap in [1, 2, 3] {
+            // Brute force: walk the uncapped ranking, keep the first `cap` of each report.
+            let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+            let expected: Vec<&str> = full
+                .hits
+                .iter()
+                .filter(|h| {
+                    let n = seen.entry(meta[&h.id].as_str()).or_insert(0);
+                    *n += 1;
+                    *n <= cap
+                })
+                .map(|h| h.id.as_str())
+                .collect();
+            for (offset, limit) in [(0, 10), (3, 4), (0, 1000)] {
+                let mut q = Query::new(text);
+                q.per_report(cap).offset(offset).limit(limit);
+                let got = index.search(&q)?;
+                let ids: Vec<&str> = got.hits.iter().map(|h| h.id.as_str()).collect();
+                let want: Vec<&str> = expected.iter().skip(offset).take(limit).copied().collect();
+                assert_eq!(
+                    ids, want,
+                    "{text:?} cap {cap} offset {offset} limit {limit}"
+                );
+                assert_eq!(got.total, full.total, "the total is not capped");
+                assert_eq!(got.facets, full.facets, "nor are the facets");
+            }
+        }
     }
     Ok(())
 }

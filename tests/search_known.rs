@@ -1,6 +1,7 @@
-//! Queries whose right answers were found by reading the bundled reports: the expected
-//! paragraphs below are the places where the words occur in the source files (line numbers
-//! noted), so these tests catch both chunking and search mistakes.
+//! Queries whose right answers were found by reading the five original bundled reports: the
+//! expected paragraphs below are the places where the words occur in those source files (line
+//! numbers noted), so these tests catch both chunking and search mistakes. The archive slice
+//! in `corpus/` came later and was not read for these answers, so it is not indexed here.
 
 use std::collections::BTreeSet;
 
@@ -12,13 +13,14 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 fn corpus_index() -> Result<SearchIndex, ofsted_search::Error> {
     let index = SearchIndex::create_in_ram()?;
     let mut writer = index.writer()?;
-    let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
-        .expect("corpus")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    for f in files {
+    for name in [
+        "rotherham-2014-inspection",
+        "sheffield-2014-inspection",
+        "sheffield-2018-focused-visit-news",
+        "south-gloucestershire-2016-inspection",
+        "staffordshire-2014-inspection",
+    ] {
+        let f = format!("{}/corpus/{name}.txt", env!("CARGO_MANIFEST_DIR"));
         writer.add_report(&Ingester::new().ingest_file(&f)?)?;
     }
     writer.commit()?;

@@ -99,11 +99,19 @@ fn rendered_text_ingests_to_nearly_the_same_paragraphs() {
         assert_eq!(parsed.report.kind, r.report.kind);
         assert_eq!(parsed.report.year, r.report.year);
         let want: BTreeSet<&str> = r.paragraphs.iter().map(|p| p.text.as_str()).collect();
-        for p in &parsed.paragraphs {
+        // Every generated paragraph is numbered. What the renderer writes around them (the
+        // cover's overall statement, a letter's opening) comes back as unnumbered blocks, the
+        // way real reports' covers and letters do, and is not compared here.
+        let findings: Vec<_> = parsed
+            .paragraphs
+            .iter()
+            .filter(|p| p.number.is_some())
+            .collect();
+        for p in &findings {
             assert!(want.contains(p.text.as_str()), "not generated: {}", p.text);
         }
         generated += r.paragraphs.len();
-        kept += parsed.paragraphs.len();
+        kept += findings.len();
     }
     assert!(kept * 100 >= generated * 98, "kept {kept} of {generated}");
 }

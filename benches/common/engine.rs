@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use ofsted_search::ingest::{Ingester, ParsedReport};
-use ofsted_search::{Operator, Query, SearchIndex};
+use ofsted_search::{Operator, Query, Ranking, SearchIndex, Totals};
 
 use super::data::{self, Build};
 use super::queries::{Class, Spec};
@@ -38,6 +38,23 @@ pub fn to_query(q: &Spec) -> Query {
     if let Some(t) = &q.theme {
         query.theme(t);
     }
+    query
+}
+
+/// The crate's query for a spec under [`Ranking::plain`]: BM25 over the words typed, no
+/// ranking steps — the crate's own cost over plain tantivy, without what ranking adds.
+pub fn to_plain_query(q: &Spec) -> Query {
+    let mut query = to_query(q);
+    query.ranking(Ranking::plain());
+    query
+}
+
+/// The crate's default query for a spec with totals counted up to 1000 only (Lucene's default
+/// cap), which lets the engine prune the top-k; the results page keeps its facets, so its
+/// totals stay exact.
+pub fn to_topk_query(q: &Spec) -> Query {
+    let mut query = to_query(q);
+    query.totals(Totals::AtLeast(1000));
     query
 }
 

@@ -18,6 +18,7 @@
 pub mod data;
 pub mod engine;
 pub mod fts5;
+pub mod plain_tantivy;
 pub mod queries;
 pub mod rng;
 pub mod sentences;

@@ -6,9 +6,7 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED};
 use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::Index;
 
@@ -16,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// The version of the schema this build writes and reads. Bump it whenever a field, an
 /// analyzer or the stored document format changes, so old indexes are refused, not misread.
-pub(crate) const SCHEMA_VERSION: u32 = 4;
+pub(crate) const SCHEMA_VERSION: u32 = 6;
 
 /// The name of the file, inside the index directory, that records [`SCHEMA_VERSION`].
 pub(crate) const META_FILE: &str = "ofsted-search.json";
@@ -73,6 +71,8 @@ pub(crate) struct Fields {
     pub kind: Field,
     /// The report's overall grade.
     pub overall_grade: Field,
+    /// The report's publication year, four digits like `year`.
+    pub published_year: Field,
     /// The report's inspection framework.
     pub framework: Field,
     /// [`ROLE_FINDING`] or [`ROLE_CONTEXT`]: whether the paragraph reports findings.
@@ -83,7 +83,17 @@ pub(crate) struct Fields {
 }
 
 /// The facet fields, with the names counted by [`FacetCounts`](crate::query::FacetCounts).
-pub(crate) const COUNTED_FACETS: [&str; 5] = ["authority", "year", "grade", "theme", "area"];
+pub(crate) const COUNTED_FACETS: [&str; 9] = [
+    "authority",
+    "year",
+    "grade",
+    "theme",
+    "area",
+    "kind",
+    "framework",
+    "overall_grade",
+    "published_year",
+];
 
 impl Fields {
     fn from_schema(schema: &Schema) -> Result<Fields> {
@@ -107,6 +117,7 @@ impl Fields {
             area: get("area")?,
             kind: get("kind")?,
             overall_grade: get("overall_grade")?,
+            published_year: get("published_year")?,
             framework: get("framework")?,
             role: get("role")?,
             data: get("data")?,
@@ -124,16 +135,18 @@ pub(crate) fn build_schema() -> Schema {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
-    let facet = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("raw")
-                .set_index_option(IndexRecordOption::Basic),
-        )
-        .set_fast("raw");
-    b.add_text_field("doc_type", STRING);
-    b.add_text_field("id", STRING);
-    b.add_text_field("report_id", STRING);
+    // Raw keys and facets are only ever filtered on, never scored: no fieldnorms (a byte per
+    // document and field otherwise).
+    let key = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    let facet = key.clone().set_fast("raw");
+    b.add_text_field("doc_type", key.clone());
+    b.add_text_field("id", key.clone());
+    b.add_text_field("report_id", key);
     b.add_text_field("text", analysed(ANALYZER));
     b.add_text_field(
         "text_exact",
@@ -152,6 +165,7 @@ pub(crate) fn build_schema() -> Schema {
         "area",
         "kind",
         "overall_grade",
+        "published_year",
         "framework",
         "role",
     ] {

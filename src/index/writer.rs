@@ -135,7 +135,7 @@ impl IndexWriter {
                 framework: report.framework,
                 overall_grade: report.overall_grade,
             };
-            let doc = self.paragraph_doc(&citation)?;
+            let doc = self.paragraph_doc(&citation, report.published_year)?;
             self.writer
                 .add_document(doc)
                 .map_err(|e| self.place.error(e))?;
@@ -143,7 +143,7 @@ impl IndexWriter {
         Ok(())
     }
 
-    fn paragraph_doc(&self, c: &Citation) -> Result<TantivyDocument> {
+    fn paragraph_doc(&self, c: &Citation, published_year: Option<u16>) -> Result<TantivyDocument> {
         let f = self.fields;
         let p = &c.paragraph;
         let mut doc = TantivyDocument::new();
@@ -169,6 +169,9 @@ impl IndexWriter {
         doc.add_text(f.kind, c.kind.as_str());
         if let Some(grade) = c.overall_grade {
             doc.add_text(f.overall_grade, grade.as_str());
+        }
+        if let Some(year) = published_year {
+            doc.add_text(f.published_year, year_term(year));
         }
         if let Some(framework) = c.framework {
             doc.add_text(f.framework, framework.as_str());

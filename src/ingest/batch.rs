@@ -152,6 +152,47 @@ impl fmt::Display for Summary {
     }
 }
 
+/// The report files directly inside `dir`, sorted by path: `.txt` files and (with the `pdf`
+/// feature) `.pdf` files, so that one folder can mix the two. Extensions match in any case;
+/// other entries are left out. An entry with such a name that is not a file (a directory
+/// `x.txt`) is listed, so that the batch reports it rather than passing over it silently.
+///
+/// ```
+/// use ofsted_search::ingest::batch::report_files;
+/// let files = report_files("corpus")?;
+/// assert!(files.iter().any(|p| p.extension().is_some_and(|e| e == "txt")));
+/// # #[cfg(feature = "pdf")]
+/// assert!(files.iter().any(|p| p.extension().is_some_and(|e| e == "pdf")));
+/// # Ok::<(), ofsted_search::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`crate::Error::Io`] naming `dir` when it cannot be listed.
+pub fn report_files(dir: impl AsRef<Path>) -> Result<Vec<PathBuf>> {
+    let dir = dir.as_ref();
+    let io = |source| crate::Error::Io {
+        path: dir.to_path_buf(),
+        action: "cannot list report files",
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let wanted = ext.as_deref() == Some("txt")
+            || (cfg!(feature = "pdf") && ext.as_deref() == Some("pdf"));
+        if wanted {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 impl<'a> Batch<'a> {
     /// A batch that ingests with `ingester`.
     pub fn new(ingester: &'a Ingester) -> Batch<'a> {

@@ -347,21 +347,9 @@ pub fn is_cover_statement(line: &str) -> bool {
         && lower.split_whitespace().count() <= 16
 }
 
-/// Lowercase, straight apostrophes, single spaces.
+/// Lowercase, straight apostrophes, single spaces (as the judgement recogniser compares).
 pub(crate) fn simplify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        for c in word.chars() {
-            match c {
-                '’' | '‘' => out.push('\''),
-                _ => out.extend(c.to_lowercase()),
-            }
-        }
-    }
-    out
+    super::judgement::normalise_words(text)
 }
 
 /// `section 1: the local authority` → `the local authority`.

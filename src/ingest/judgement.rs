@@ -141,7 +141,7 @@ pub fn table_row(text: &str) -> Option<(Area, Grade)> {
 }
 
 /// Lowercases, straightens apostrophes and collapses whitespace (tabs included).
-fn normalise_words(text: &str) -> String {
+pub(crate) fn normalise_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {

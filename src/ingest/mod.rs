@@ -22,6 +22,8 @@ pub mod judgement;
 pub mod manifest;
 pub mod normalise;
 pub mod pages;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod report;
 pub mod themes;
 
@@ -203,7 +205,7 @@ impl Ingester {
             });
         }
         let mut warnings = Vec::new();
-        let text = decode::decode(bytes, input, &mut warnings)?;
+        let text = self.read_text(bytes, input, &mut warnings)?;
         let mut lines = normalise::normalise(&text);
         pages::mark_furniture(&mut lines);
         let report = report::parse_report(&lines, overrides, input, &mut warnings);
@@ -223,5 +225,17 @@ impl Ingester {
             paragraphs,
             warnings,
         })
+    }
+
+    /// The input reader: a PDF (by its `%PDF-` signature, with the `pdf` feature) through
+    /// [`pdf`], its pages joined with form feeds; anything else through [`decode`].
+    fn read_text(&self, bytes: &[u8], input: &str, warnings: &mut Vec<Warning>) -> Result<String> {
+        #[cfg(feature = "pdf")]
+        if pdf::is_pdf(bytes) {
+            let mut reader = pdf::PdfReader::new();
+            reader.max_text_bytes(usize::try_from(self.max_input_bytes).unwrap_or(usize::MAX));
+            return Ok(reader.read(bytes, input)?.to_text());
+        }
+        decode::decode(bytes, input, warnings)
     }
 }

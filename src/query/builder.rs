@@ -24,6 +24,29 @@ pub enum Operator {
     Any,
 }
 
+/// How exactly [`SearchResults::total`](super::SearchResults::total) is counted.
+///
+/// Counting every match costs a visit (and a score) per match; an application that shows only
+/// the top hits can skip that and let the engine skip the blocks of postings that cannot reach
+/// the top (block-max WAND). Facet counts are always exact: when they are asked for
+/// ([`Query::facets`], on by default) every match is visited anyway and the total is exact too.
+///
+/// ```
+/// use ofsted_search::{Query, Totals};
+/// let mut query = Query::new("police");
+/// query.facets(false).totals(Totals::AtLeast(1000));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Totals {
+    /// Count every match. The default.
+    #[default]
+    Exact,
+    /// Count matches up to `n` and stop: the total is exact when fewer than `n` paragraphs
+    /// match, and otherwise a lower bound of at least `n`. `AtLeast(0)` counts nothing beyond
+    /// the hits returned. The hits are the same as with [`Totals::Exact`].
+    AtLeast(u64),
+}
+
 /// A search: free text (or "paragraphs similar to one"), filters, paging and presentation.
 ///
 /// Filters take several values per facet: values of one facet are alternatives (OR), and
@@ -55,11 +78,14 @@ pub struct Query {
     pub(crate) areas: Vec<Area>,
     pub(crate) kinds: Vec<ReportKind>,
     pub(crate) overall_grades: Vec<Grade>,
+    pub(crate) published_years: Vec<RangeInclusive<u16>>,
     pub(crate) frameworks: Vec<Framework>,
     pub(crate) findings_only: bool,
+    pub(crate) per_report: usize,
     pub(crate) limit: usize,
     pub(crate) offset: usize,
     pub(crate) facets: bool,
+    pub(crate) totals: Totals,
     pub(crate) snippet_chars: usize,
     pub(crate) highlight: (String, String),
     pub(crate) ranking: Ranking,
@@ -82,11 +108,14 @@ impl Query {
             areas: Vec::new(),
             kinds: Vec::new(),
             overall_grades: Vec::new(),
+            published_years: Vec::new(),
             frameworks: Vec::new(),
             findings_only: false,
+            per_report: 0,
             limit: 10,
             offset: 0,
             facets: true,
+            totals: Totals::Exact,
             snippet_chars: 200,
             highlight: ("**".into(), "**".into()),
             ranking: Ranking::default(),
@@ -192,6 +221,26 @@ impl Query {
         self
     }
 
+    /// Only paragraphs of reports published in this year (which can differ from the
+    /// inspection's year that [`Query::year`] filters on: an inspection in December 2022 may be
+    /// published in 2023). Repeat (or mix with [`Query::published_years`]) for several.
+    ///
+    /// ```
+    /// use ofsted_search::{Query, ReportKind};
+    /// let mut q = Query::new("care leavers");
+    /// q.kind(ReportKind::FocusedVisit).published_years(2021..=2023);
+    /// ```
+    pub fn published_year(&mut self, year: u16) -> &mut Query {
+        self.published_years.push(year..=year);
+        self
+    }
+
+    /// Only paragraphs of reports published in these years, inclusive (`2021..=2023`).
+    pub fn published_years(&mut self, years: RangeInclusive<u16>) -> &mut Query {
+        self.published_years.push(years);
+        self
+    }
+
     /// Only paragraphs of reports that follow this inspection framework. Repeat for several.
     pub fn framework(&mut self, framework: Framework) -> &mut Query {
         self.frameworks.push(framework);
@@ -203,6 +252,23 @@ impl Query {
     /// By default, this is disabled: every paragraph can match.
     pub fn findings_only(&mut self, yes: bool) -> &mut Query {
         self.findings_only = yes;
+        self
+    }
+
+    /// Show at most `k` paragraphs of any one report, so that a question asked across
+    /// reports ("which councils use unregistered children's homes?") shows the spread of
+    /// reports instead of one report's paragraphs filling the page. Hits keep their rank
+    /// order; a report's paragraphs beyond its first `k` are skipped, and paging counts the
+    /// hits that are shown. [`SearchResults::total`](crate::SearchResults::total) and the
+    /// facet counts still cover every matching paragraph. By default, 0: no cap.
+    ///
+    /// ```
+    /// use ofsted_search::Query;
+    /// let mut q = Query::new("which councils use unregistered children's homes?");
+    /// q.per_report(1).limit(10);
+    /// ```
+    pub fn per_report(&mut self, k: usize) -> &mut Query {
+        self.per_report = k;
         self
     }
 
@@ -223,6 +289,13 @@ impl Query {
     /// only hits are needed, since counting visits every match.
     pub fn facets(&mut self, yes: bool) -> &mut Query {
         self.facets = yes;
+        self
+    }
+
+    /// How exactly to count the total (see [`Totals`]). By default, [`Totals::Exact`]. Only
+    /// takes effect with facets off ([`Query::facets`]), since facet counts visit every match.
+    pub fn totals(&mut self, totals: Totals) -> &mut Query {
+        self.totals = totals;
         self
     }
 

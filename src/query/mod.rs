@@ -11,6 +11,6 @@ pub(crate) mod parser;
 mod results;
 mod search;
 
-pub use builder::{Operator, Query};
+pub use builder::{Operator, Query, Totals};
 pub use results::{Citation, FacetCounts, Hit, SearchResults};
 pub(crate) use search::run;

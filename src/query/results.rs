@@ -131,11 +131,20 @@ pub struct FacetCounts {
     pub theme: BTreeMap<String, u64>,
     /// Per judgement area.
     pub area: BTreeMap<String, u64>,
+    /// Per report kind (`inspection`, `focused_visit`, ...).
+    pub kind: BTreeMap<String, u64>,
+    /// Per inspection framework of the paragraph's report (`sif`, `ilacs`, `lac`).
+    pub framework: BTreeMap<String, u64>,
+    /// Per overall grade of the paragraph's report (beside `grade`, its section's grade).
+    pub overall_grade: BTreeMap<String, u64>,
+    /// Per publication year of the paragraph's report (`"2015"`; `year` is the inspection's).
+    pub published_year: BTreeMap<String, u64>,
 }
 
 impl FacetCounts {
-    /// The counts of one facet (`"authority"`, `"year"`, `"grade"`, `"theme"` or `"area"`),
-    /// or `None` for another name.
+    /// The counts of one facet (`"authority"`, `"year"`, `"grade"`, `"theme"`, `"area"`,
+    /// `"kind"`, `"framework"`, `"overall_grade"` or `"published_year"`), or `None` for another
+    /// name.
     pub fn facet(&self, name: &str) -> Option<&BTreeMap<String, u64>> {
         match name {
             "authority" => Some(&self.authority),
@@ -143,6 +152,10 @@ impl FacetCounts {
             "grade" => Some(&self.grade),
             "theme" => Some(&self.theme),
             "area" => Some(&self.area),
+            "kind" => Some(&self.kind),
+            "framework" => Some(&self.framework),
+            "overall_grade" => Some(&self.overall_grade),
+            "published_year" => Some(&self.published_year),
             _ => None,
         }
     }
@@ -154,6 +167,10 @@ impl FacetCounts {
             "grade" => Some(&mut self.grade),
             "theme" => Some(&mut self.theme),
             "area" => Some(&mut self.area),
+            "kind" => Some(&mut self.kind),
+            "framework" => Some(&mut self.framework),
+            "overall_grade" => Some(&mut self.overall_grade),
+            "published_year" => Some(&mut self.published_year),
             _ => None,
         }
     }

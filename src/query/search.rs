@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::EnableScoring;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TOccur, PhraseQuery,
     Query as TQuery, TermQuery, TermSetQuery,
@@ -12,9 +13,9 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, Term};
+use tantivy::{DocSet, Searcher, Term, TERMINATED};
 
-use super::builder::{Operator, Query};
+use super::builder::{Operator, Query, Totals};
 use super::facets::FacetCollector;
 use super::guard::Guarded;
 use super::parser::{self, Node, Occur};
@@ -94,51 +95,121 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     for filter in filters(fields, q) {
         clauses.push((TOccur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
     }
-    let query = BooleanQuery::new(clauses);
+    // One required clause and nothing else is that clause itself: tantivy runs its block-max
+    // top-k (block-WAND) only on a term query or a flat boolean of term queries at the top.
+    let query: Box<dyn TQuery> = if clauses.len() == 1 && clauses[0].0 == TOccur::Must {
+        clauses
+            .pop()
+            .map(|(_, q)| q)
+            .unwrap_or_else(|| Box::new(EmptyQuery))
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
 
     // The top-docs collector allocates room for offset + limit hits up front, so both are
     // capped by the number of documents (a huge --limit must not exhaust memory); it refuses
     // a limit of 0, so a "counts only" query skips it.
     let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let limit = q.limit.min(docs.saturating_sub(q.offset));
     // Hybrid ranking (feature `semantic`) reads the lexical ranking deeper, from the top, and
-    // fuses it with the nearest paragraphs by meaning (src/semantic/fuse.rs).
+    // fuses it with the nearest paragraphs by meaning (src/semantic/fuse.rs): this is how
+    // deep, when it applies.
     #[cfg(feature = "semantic")]
-    let hybrid =
-        q.ranking.is_hybrid() && q.similar_to.is_none() && q.limit > 0 && !q.text.trim().is_empty();
-    #[cfg(feature = "semantic")]
-    let (wanted, offset) = match hybrid {
-        true => (crate::semantic::depth(q), 0),
-        false => (q.limit, q.offset),
-    };
+    let hybrid = (q.ranking.is_hybrid()
+        && q.similar_to.is_none()
+        && q.limit > 0
+        && !q.text.trim().is_empty())
+    .then(|| crate::semantic::depth(q).min(docs));
     #[cfg(not(feature = "semantic"))]
-    let (wanted, offset) = (q.limit, q.offset);
-    let limit = wanted.min(docs.saturating_sub(offset));
+    let hybrid: Option<usize> = None;
     let facets = q.facets.then_some(FacetCollector);
-    let (top, total, facets) = match all_spans {
-        None => {
-            let top = (limit > 0).then(|| {
-                TopDocs::with_limit(limit)
-                    .and_offset(offset)
-                    .order_by_score()
-            });
-            searcher.search(&query, &(top, Count, facets))
+    // The top `n` hits after `offset` in rank order, with the total and the facet counts.
+    let ranked = |n: usize, offset: usize, facets: Option<FacetCollector>| {
+        match all_spans.clone() {
+            None => {
+                let top =
+                    (n > 0).then(|| TopDocs::with_limit(n).and_offset(offset).order_by_score());
+                searcher.search(&query, &(top, Count, facets))
+            }
+            Some(first) => {
+                // All-span matches first, each hit keeping its own score (src/ranking.rs).
+                let top = (n > 0).then(|| first.top_docs(n, offset));
+                searcher
+                    .search(&query, &(top, Count, facets))
+                    .map(|(top, total, facets)| {
+                        let top: Option<Vec<(f32, tantivy::DocAddress)>> = top.map(|hits| {
+                            hits.into_iter()
+                                .map(|((_, score), addr)| (score, addr))
+                                .collect()
+                        });
+                        (top, total, facets)
+                    })
+            }
         }
-        Some(first) => {
-            // All-span matches first, each hit keeping its own score (src/ranking.rs).
-            let top = (limit > 0).then(|| first.top_docs(limit, offset));
-            searcher
-                .search(&query, &(top, Count, facets))
-                .map(|(top, total, facets)| {
-                    let top: Option<Vec<(f32, tantivy::DocAddress)>> = top.map(|hits| {
-                        hits.into_iter()
-                            .map(|((_, score), addr)| (score, addr))
-                            .collect()
-                    });
-                    (top, total, facets)
-                })
+        .map_err(|e| place.error(e))
+    };
+    // With a per-report cap (Query::per_report) the page is chosen afterwards from a window
+    // of the top hits, widened until it holds the page or covers every match.
+    let (top, total, facets) = if let Some(depth) = hybrid {
+        // The per-report cap and the page are applied to the fused list (src/semantic/fuse.rs).
+        ranked(depth, 0, facets)?
+    } else if q.per_report > 0 {
+        let (_, total, facets) = ranked(0, 0, facets)?;
+        let need = q.offset.saturating_add(q.limit).min(total);
+        let mut window = need.saturating_mul(4).min(total);
+        let mut page = Vec::new();
+        while need > 0 && page.is_empty() {
+            let (top, _, _) = ranked(window, 0, None)?;
+            let mut shown: std::collections::HashMap<String, usize> = Default::default();
+            let mut kept = Vec::with_capacity(need);
+            for (score, addr) in top.unwrap_or_default() {
+                let citation = index.citation_at(&searcher, addr)?;
+                let n = shown
+                    .entry(citation.paragraph.report_id.clone())
+                    .or_insert(0);
+                if *n < q.per_report {
+                    *n += 1;
+                    kept.push((score, addr));
+                    if kept.len() == need {
+                        break;
+                    }
+                }
+            }
+            if kept.len() == need || window >= total {
+                page = kept.into_iter().skip(q.offset).collect();
+                break;
+            }
+            window = window.saturating_mul(2).min(total);
         }
-    }
-    .map_err(|e| place.error(e))?;
+        (Some(page), total, facets)
+    } else if let (Totals::AtLeast(n), false, true, None) =
+        (q.totals, q.facets, limit > 0, &all_spans)
+    {
+        // Top-k only: no counting collector beside the top docs, so the engine may skip blocks
+        // that cannot reach the top; the total is counted separately, up to `n`.
+        let top = TopDocs::with_limit(limit)
+            .and_offset(q.offset)
+            .order_by_score();
+        let hits = searcher.search(&query, &top).map_err(|e| place.error(e))?;
+        let counted = count_up_to(&searcher, query.as_ref(), n, place)?;
+        let seen = if hits.is_empty() {
+            0
+        } else {
+            (q.offset + hits.len()) as u64
+        };
+        let total = if counted < n {
+            counted
+        } else {
+            counted.max(seen)
+        };
+        (
+            Some(hits),
+            usize::try_from(total).unwrap_or(usize::MAX),
+            None,
+        )
+    } else {
+        ranked(limit, q.offset, facets)?
+    };
     let facets = match facets {
         Some(Ok(counts)) => counts,
         Some(Err(message)) => return Err(place.message(message)),
@@ -148,8 +219,8 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     let top = top.unwrap_or_default();
     #[cfg(feature = "semantic")]
     let top = match hybrid {
-        true => crate::semantic::fuse(index, &searcher, q, top, filters(fields, q))?,
-        false => top,
+        Some(_) => crate::semantic::fuse(index, &searcher, q, top, filters(fields, q))?,
+        None => top,
     };
     let snippets = compiler.snippet_generator(&searcher, q.snippet_chars, place)?;
     let mut hits = Vec::new();
@@ -184,10 +255,11 @@ fn widen(
         clauses.push((TOccur::Must, filter));
     }
     let all_filtered = BooleanQuery::new(clauses);
-    let found = searcher
-        .search(&all_filtered, &Count)
-        .map_err(|e| place.error(e))?;
-    if found >= threshold {
+    // Only whether `threshold` paragraphs match: counting stops there, so a common query
+    // costs a few postings blocks here, not a second full pass.
+    let wanted = u64::try_from(threshold).unwrap_or(u64::MAX);
+    let found = count_up_to(searcher, &all_filtered, wanted, place)?;
+    if found >= wanted {
         return Ok((all, None));
     }
     let any = parser::parse(&q.text, Operator::Any, q.lenient)?
@@ -201,6 +273,38 @@ fn widen(
         }
         None => (all, None),
     })
+}
+
+/// The number of paragraphs `query` matches, counted up to `n` (then it stops): documents
+/// visited without scores, segment by segment, deleted ones skipped.
+fn count_up_to(
+    searcher: &Searcher,
+    query: &dyn TQuery,
+    n: u64,
+    place: &crate::index::IndexPlace,
+) -> Result<u64> {
+    if n == 0 {
+        return Ok(0);
+    }
+    let weight = query
+        .weight(EnableScoring::disabled_from_searcher(searcher))
+        .map_err(|e| place.error(e))?;
+    let mut count = 0u64;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0).map_err(|e| place.error(e))?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                count += 1;
+                if count >= n {
+                    return Ok(count);
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(count)
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn TQuery> {
@@ -246,16 +350,22 @@ fn filters(fields: Fields, q: &Query) -> Vec<Box<dyn TQuery>> {
         q.authorities.clone(),
         !q.authorities.is_empty(),
     );
-    let years: Vec<String> = q
-        .years
-        .iter()
-        .flat_map(|r| {
-            let from = (*r.start()).max(*YEAR_SPAN.start());
-            let to = (*r.end()).min(*YEAR_SPAN.end());
-            (from..=to).map(year_term)
-        })
-        .collect();
-    add(fields.year, years, !q.years.is_empty());
+    let year_terms = |ranges: &[std::ops::RangeInclusive<u16>]| -> Vec<String> {
+        ranges
+            .iter()
+            .flat_map(|r| {
+                let from = (*r.start()).max(*YEAR_SPAN.start());
+                let to = (*r.end()).min(*YEAR_SPAN.end());
+                (from..=to).map(year_term)
+            })
+            .collect()
+    };
+    add(fields.year, year_terms(&q.years), !q.years.is_empty());
+    add(
+        fields.published_year,
+        year_terms(&q.published_years),
+        !q.published_years.is_empty(),
+    );
     let names = |v: &[crate::Grade]| v.iter().map(|g| g.as_str().to_string()).collect();
     add(fields.grade, names(&q.grades), !q.grades.is_empty());
     add(fields.theme, q.themes.clone(), !q.themes.is_empty());
@@ -548,10 +658,28 @@ mod tests {
         out
     }
 
-    /// Facet counts computed by walking the paragraphs.
-    fn brute_counts<'a>(paragraphs: impl Iterator<Item = &'a Paragraph>) -> FacetCounts {
+    /// Facet counts computed by walking the paragraphs (and their reports, in `reports`).
+    fn brute_counts<'a>(
+        paragraphs: impl Iterator<Item = &'a Paragraph>,
+        reports: &[ParsedReport],
+    ) -> FacetCounts {
         let mut c = FacetCounts::default();
         for p in paragraphs {
+            let r = &reports
+                .iter()
+                .find(|r| r.report.report_id == p.report_id)
+                .expect("the paragraph's report")
+                .report;
+            *c.kind.entry(r.kind.to_string()).or_default() += 1;
+            if let Some(f) = r.framework {
+                *c.framework.entry(f.to_string()).or_default() += 1;
+            }
+            if let Some(g) = r.overall_grade {
+                *c.overall_grade.entry(g.to_string()).or_default() += 1;
+            }
+            if let Some(y) = r.published_year {
+                *c.published_year.entry(y.to_string()).or_default() += 1;
+            }
             *c.authority.entry(p.authority.clone()).or_default() += 1;
             if let Some(y) = p.year {
                 *c.year.entry(y.to_string()).or_default() += 1;
@@ -588,10 +716,17 @@ mod tests {
             assert!(expected.len() > 1, "the fixture should match several");
             assert_eq!(results.total, expected.len() as u64, "{word}");
             assert_eq!(results.hits.len(), 1);
-            assert_eq!(results.facets, brute_counts(expected.into_iter()), "{word}");
+            assert_eq!(
+                results.facets,
+                brute_counts(expected.into_iter(), &reports),
+                "{word}"
+            );
         }
         let everything = index.search(&Query::all())?;
-        assert_eq!(everything.facets, brute_counts(all_paragraphs(&reports)));
+        assert_eq!(
+            everything.facets,
+            brute_counts(all_paragraphs(&reports), &reports)
+        );
         assert_eq!(everything.total, 180);
         Ok(())
     }
@@ -786,6 +921,59 @@ mod tests {
         assert!(counts.hits.is_empty());
         assert_eq!(counts.total, all.total);
         assert_eq!(counts.facets, all.facets);
+        Ok(())
+    }
+
+    #[test]
+    fn top_k_totals_give_the_exact_paths_hits() -> Result<()> {
+        let index = indexed(&corpus(12, 15))?;
+        let texts = [
+            "children",
+            "police help",
+            "\"return home\"",
+            "missing OR adoption",
+            "social -police",
+            "CSE oversight",
+            "care leavers accommodation",
+        ];
+        for text in texts {
+            for ranking in [crate::Ranking::default(), crate::Ranking::plain()] {
+                for op in [Operator::All, Operator::Any] {
+                    let mut exact = Query::new(text);
+                    exact
+                        .operator(op)
+                        .ranking(ranking.clone())
+                        .facets(false)
+                        .limit(7)
+                        .offset(2);
+                    let want = index.search(&exact)?;
+                    for n in [0, 1, 5, 10_000] {
+                        let mut q = exact.clone();
+                        q.totals(Totals::AtLeast(n));
+                        let got = index.search(&q)?;
+                        let ids = |r: &SearchResults| -> Vec<(String, u32)> {
+                            r.hits
+                                .iter()
+                                .map(|h| (h.id.clone(), h.score.to_bits()))
+                                .collect()
+                        };
+                        assert_eq!(ids(&got), ids(&want), "{text} {op:?} AtLeast({n})");
+                        if want.total < n {
+                            assert_eq!(got.total, want.total, "{text} {op:?} AtLeast({n})");
+                        } else {
+                            assert!(got.total >= n.min(want.total), "{text} AtLeast({n})");
+                            assert!(got.total <= want.total, "{text} AtLeast({n})");
+                        }
+                    }
+                    // Facets asked for: every match is visited, so the total stays exact.
+                    let mut faceted = exact.clone();
+                    faceted.facets(true).totals(Totals::AtLeast(1));
+                    let mut exact_faceted = exact.clone();
+                    exact_faceted.facets(true);
+                    assert_eq!(index.search(&faceted)?, index.search(&exact_faceted)?);
+                }
+            }
+        }
         Ok(())
     }
 

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ofsted_search::ingest::{Ingester, ParsedReport};
-use ofsted_search::{Area, Grade, Paragraph, Query, SearchIndex};
+use ofsted_search::{Area, Framework, Grade, Paragraph, Query, Report, ReportKind, SearchIndex};
 use serde::Deserialize;
 
 use super::metrics::{Grades, Scores};
@@ -71,11 +71,19 @@ pub struct Filter {
     pub area: Option<Area>,
     /// A theme id of the taxonomy.
     pub theme: Option<String>,
+    /// The report's kind.
+    pub kind: Option<ReportKind>,
+    /// The report's overall grade.
+    pub overall: Option<Grade>,
+    /// The report's inspection framework.
+    pub framework: Option<Framework>,
+    /// The report's publication year.
+    pub published: Option<u16>,
 }
 
 impl Filter {
-    /// Whether a paragraph passes every filter that is set.
-    pub fn accepts(&self, p: &Paragraph) -> bool {
+    /// Whether a paragraph of `report` passes every filter that is set.
+    pub fn accepts(&self, p: &Paragraph, report: Option<&Report>) -> bool {
         self.authority
             .as_ref()
             .is_none_or(|a| p.authority.eq_ignore_ascii_case(a))
@@ -83,6 +91,18 @@ impl Filter {
             && self.grade.is_none_or(|g| p.grade == Some(g))
             && self.area.is_none_or(|a| p.area == Some(a))
             && self.theme.as_ref().is_none_or(|t| p.themes.contains(t))
+            && self
+                .kind
+                .is_none_or(|k| report.is_some_and(|r| r.kind == k))
+            && self
+                .overall
+                .is_none_or(|g| report.is_some_and(|r| r.overall_grade == Some(g)))
+            && self
+                .framework
+                .is_none_or(|f| report.is_some_and(|r| r.framework == Some(f)))
+            && self
+                .published
+                .is_none_or(|y| report.is_some_and(|r| r.published_year == Some(y)))
     }
 
     /// Whether no filter is set.
@@ -96,8 +116,10 @@ impl Filter {
 pub struct EvalQuery {
     /// The query's id.
     pub id: String,
-    /// Its kind (keyword, question, acronym, phrase, filtered, paraphrase, damaged).
+    /// Its kind (keyword, question, acronym, phrase, filtered, paraphrase, damaged, ...).
     pub kind: String,
+    /// `tune` or `test` for the archive set's fixed split; empty for the bundled set.
+    pub half: String,
     /// The text a user types.
     pub text: String,
     /// Its facet filters.
@@ -115,17 +137,39 @@ pub struct Corpus {
     pub files: Vec<String>,
     /// The reports as ingested, for systems that index whole reports.
     pub reports: Vec<ParsedReport>,
+    /// Report id → index in `reports`.
+    by_report: HashMap<String, usize>,
 }
 
+/// The five reports the original judged set (`queries.toml`) was written and judged over. The
+/// archive slice added to `corpus/` later was never judged for those queries, so that set is
+/// evaluated over these five only (the archive set, `archive_queries.toml`, covers the rest).
+pub const ORIGINAL_REPORTS: [&str; 5] = [
+    "rotherham-2014-inspection",
+    "sheffield-2014-inspection",
+    "sheffield-2018-focused-visit-news",
+    "south-gloucestershire-2016-inspection",
+    "staffordshire-2014-inspection",
+];
+
 impl Corpus {
+    /// Ingests the [`ORIGINAL_REPORTS`] of the corpus directory `dir`.
+    pub fn load_original(dir: &Path) -> Result<Corpus, Error> {
+        Corpus::load_files(
+            ORIGINAL_REPORTS
+                .iter()
+                .map(|name| dir.join(format!("{name}.txt")))
+                .collect(),
+        )
+    }
+
     /// Ingests every `*.txt` file of `dir` (sorted by name) with the default ingester.
     pub fn load(dir: &Path) -> Result<Corpus, Error> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| format!("{}: cannot list corpus: {e}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-            .collect();
-        paths.sort();
+        Corpus::load_files(txt_files(dir)?)
+    }
+
+    /// Ingests these files, in this order, with the default ingester.
+    pub fn load_files(paths: Vec<PathBuf>) -> Result<Corpus, Error> {
         let ingester = Ingester::new();
         let mut paragraphs = Vec::new();
         let mut files = Vec::new();
@@ -142,10 +186,16 @@ impl Corpus {
             }
             reports.push(parsed);
         }
+        let by_report = reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.report.report_id.clone(), i))
+            .collect();
         Ok(Corpus {
             paragraphs,
             files,
             reports,
+            by_report,
         })
     }
 
@@ -153,6 +203,24 @@ impl Corpus {
     pub fn get(&self, id: &str) -> Option<&Paragraph> {
         self.paragraphs.iter().find(|p| p.id == id)
     }
+
+    /// The report a paragraph belongs to.
+    pub fn report_of(&self, p: &Paragraph) -> Option<&Report> {
+        self.by_report
+            .get(&p.report_id)
+            .map(|&i| &self.reports[i].report)
+    }
+}
+
+/// Every `*.txt` file of `dir`, sorted by name.
+pub fn txt_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: cannot list corpus: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// The text form judgments are matched in: lowercase, typographic quotes made plain, markdown
@@ -223,7 +291,7 @@ pub fn load_queries(path: &Path, corpus: &Corpus, lenient: bool) -> Result<Vec<E
             match hits.as_slice() {
                 [i] => {
                     let p = &corpus.paragraphs[*i];
-                    if !filter.accepts(p) {
+                    if !filter.accepts(p, corpus.report_of(p)) {
                         // The paragraph exists but the query's facets exclude it: no system may
                         // return it, so it is not part of this query's answer.
                         excluded.push(format!(
@@ -266,6 +334,7 @@ pub fn load_queries(path: &Path, corpus: &Corpus, lenient: bool) -> Result<Vec<E
         out.push(EvalQuery {
             id: q.id.clone(),
             kind: q.kind.clone(),
+            half: String::new(),
             text: q.text.clone(),
             filter,
             grades,
@@ -437,7 +506,10 @@ pub mod baseline {
                 let Some(id) = d.get_first(self.id).and_then(|v| v.as_str()) else {
                     continue;
                 };
-                let accepted = self.corpus.get(id).is_some_and(|p| q.filter.accepts(p));
+                let accepted = self
+                    .corpus
+                    .get(id)
+                    .is_some_and(|p| q.filter.accepts(p, self.corpus.report_of(p)));
                 if accepted {
                     out.push(id.to_string());
                     if out.len() == DEPTH {
@@ -498,6 +570,18 @@ impl CrateSystem {
         }
         if let Some(t) = &q.filter.theme {
             query.theme(t);
+        }
+        if let Some(k) = q.filter.kind {
+            query.kind(k);
+        }
+        if let Some(g) = q.filter.overall {
+            query.overall_grade(g);
+        }
+        if let Some(f) = q.filter.framework {
+            query.framework(f);
+        }
+        if let Some(y) = q.filter.published {
+            query.published_year(y);
         }
         configure(&mut query);
         let results = self.index.search(&query)?;
