@@ -388,16 +388,173 @@ fn the_hybrid_eval_example_runs_every_system() {
         .collect();
     let names: Vec<&str> = rows.iter().map(|r| r.0).collect();
     assert_eq!(
-        names,
+        names[..3],
         [
-            "baseline BM25",
-            "plain stemmed BM25 (any word)",
-            "plain BM25 + vectors (RRF)",
-            "ofsted-search default",
-            "default + vectors (RRF)"
+            "baseline BM25 (tantivy defaults)",
+            "default (lexical)",
+            "plain BM25"
         ],
         "{stdout}"
     );
+    assert!(
+        names[3].starts_with(
+            "hybrid, library default (default + vectors, k 30, depth 100, weight 0.5)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        names[4]
+            .starts_with("hybrid, issue 13 setting (plain + vectors, k 60, depth 100, weight 1)"),
+        "{stdout}"
+    );
+    assert_eq!(names[5], "vectors only", "{stdout}");
+    assert!(
+        names[6].starts_with("hybrid, recommended (plain + vectors, k 30, depth 100, weight 0.5)"),
+        "{stdout}"
+    );
+    assert_eq!(names.len(), 7, "{stdout}");
     assert!(rows.iter().all(|r| (0.0..=1.0).contains(&r.1)), "{rows:?}");
     assert!(stdout.contains("paragraphs/s"), "{stdout}");
+}
+
+/// `hybrid_eval --embed` prints, per line of its input, the embedder's vector for that line:
+/// what `tests/relevance/embedder_check.py` compares with its independent implementation.
+#[test]
+fn the_hybrid_eval_example_prints_the_embedders_vectors() {
+    let f = fixture();
+    let embedder = Embedder::from_dir(&f.model).unwrap();
+    let texts = [
+        f.reports[0].paragraphs[3].text.as_str(),
+        "",
+        "Children are seen alone.",
+    ];
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
+    let mut child = std::process::Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--features",
+            "semantic",
+            "--example",
+            "hybrid_eval",
+            "--",
+            "--embed",
+            "--model",
+        ])
+        .arg(&f.model)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{}", texts.join("\n")).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Vec<Vec<f32>> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let expected = embedder.embed(&texts).unwrap();
+    assert_eq!(printed.len(), texts.len());
+    for (p, e) in printed.iter().zip(&expected) {
+        assert_eq!(p.len(), HIDDEN);
+        assert!(
+            p.iter().zip(e).all(|(a, b)| (a - b).abs() < 1e-6),
+            "{p:?} vs {e:?}"
+        );
+    }
+    assert!(cosine(&printed[0], &printed[2]) < 0.9999);
+}
+
+/// The fusion settings: weight 0 leaves the lexical order, a huge weight the vector order,
+/// the per-report cap applies to the fused list, and out-of-range settings are clamped.
+#[test]
+fn fusion_settings_weight_the_lists_and_the_cap_holds() {
+    let f = fixture();
+    let embedder = Embedder::from_dir(&f.model).unwrap();
+    let index = build(&f, &embedder);
+    let ids = |q: &Query| -> Vec<String> {
+        index
+            .search(q)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    };
+    let words = "social workers visit children";
+    let mut lexical = Query::new(words);
+    lexical.limit(10);
+    let lexical_ids = ids(&lexical);
+    assert_eq!(lexical_ids.len(), 10);
+
+    // Weight 0: the lexical page.
+    let mut q = hybrid(words, 10);
+    let mut r = Ranking::default();
+    r.hybrid(true).vector_weight(0.0);
+    q.ranking(r);
+    assert_eq!(ids(&q), lexical_ids);
+
+    // A huge weight: the vector side's order, i.e. the nearest paragraphs.
+    let all: Vec<_> = f.reports.iter().flat_map(|r| &r.paragraphs).collect();
+    let texts: Vec<&str> = all.iter().map(|p| p.text.as_str()).collect();
+    let vectors = embedder.embed(&texts).unwrap();
+    let qv = embedder.embed(&[words]).unwrap().pop().unwrap();
+    let mut sims: Vec<(f32, &str)> = vectors
+        .iter()
+        .zip(&all)
+        .map(|(v, p)| (cosine(&qv, v), p.id.as_str()))
+        .collect();
+    sims.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let sim: HashMap<&str, f32> = sims.iter().map(|(s, id)| (*id, *s)).collect();
+    let mut r = Ranking::default();
+    r.hybrid(true).vector_weight(1e6).fusion_k(1.0);
+    q.ranking(r);
+    let by_vectors = ids(&q);
+    assert_ne!(by_vectors, lexical_ids);
+    for id in &by_vectors {
+        assert!(
+            sim[id.as_str()] >= sims[9].0 - 0.02,
+            "{id} is not among the nearest"
+        );
+    }
+    // Scores descend; a smaller depth than the page still fills the page.
+    let mut r = Ranking::default();
+    r.hybrid(true).fusion_depth(3);
+    q.ranking(r).limit(10);
+    let hits = index.search(&q).unwrap().hits;
+    assert_eq!(hits.len(), 10);
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+
+    // At most one paragraph per report, from the fused list.
+    let mut capped = hybrid(words, 10);
+    capped.per_report(1);
+    let hits = index.search(&capped).unwrap().hits;
+    let reports: BTreeSet<String> = hits
+        .iter()
+        .map(|h| h.id.split('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(reports.len(), hits.len());
+    assert_eq!(hits.len(), f.reports.len());
+
+    // Clamped settings compare equal to their clamped values.
+    let mut a = Ranking::default();
+    a.fusion_k(0.2).vector_weight(-0.0);
+    let mut b = Ranking::default();
+    b.fusion_k(1.0).vector_weight(0.0);
+    assert_eq!(a, b);
+    a.fusion_k(f32::NAN).fusion_depth(0);
+    b.fusion_depth(1);
+    assert_eq!(a, b);
+    assert_ne!(a, Ranking::default());
 }

@@ -14,13 +14,20 @@ use crate::error::Result;
 use crate::index::SearchIndex;
 use crate::query::Query;
 
-/// The `k` of reciprocal rank fusion: a paragraph at rank `r` (from 1) of a list adds
-/// `1 / (k + r)`. 60 is the value of Cormack et al. (2009), used unchanged in the experiment
-/// that motivated this feature (issue 13) and here.
-pub const RRF_K: f32 = 60.0;
+/// The default `k` of reciprocal rank fusion ([`Ranking::fusion_k`](crate::Ranking::fusion_k)):
+/// a paragraph at rank `r` (from 1) of a list adds `weight / (k + r)`. Chosen on the archive
+/// judged set's tuning half (RELEVANCE.md, "Hybrid retrieval") from 10, 30, 60 (the value of
+/// Cormack et al. 2009, used in the experiment of issue 13) and 100.
+pub const RRF_K: f32 = crate::ranking::FUSION_K;
 
-/// How deep each list is read before fusing (at least the page asked for).
-pub(crate) const DEPTH: usize = 100;
+/// The default depth each list is read to before fusing
+/// ([`Ranking::fusion_depth`](crate::Ranking::fusion_depth); at least the page asked for).
+pub const FUSION_DEPTH: usize = crate::ranking::FUSION_DEPTH;
+
+/// The default weight of the vector list against the lexical list's 1
+/// ([`Ranking::vector_weight`](crate::Ranking::vector_weight)): the lexical ranking leads, the
+/// vectors reorder and fill in. Chosen on the archive set's tuning half from 0.5, 1 and 2.
+pub const VECTOR_WEIGHT: f32 = crate::ranking::VECTOR_WEIGHT;
 
 /// The fused page of `(score, address)` for `q`, best first: `lexical` is the lexical
 /// ranking (at least [`depth`] deep, from the first hit), `filters` the query's filter
@@ -63,30 +70,57 @@ pub(crate) fn fuse(
         allowed.as_ref(),
     )?;
     let lexical: Vec<DocAddress> = lexical.into_iter().map(|(_, a)| a).collect();
-    Ok(page(rrf(&[&lexical, &nearest], RRF_K), q))
+    let (k, _, weight) = q.ranking.fusion();
+    let fused = rrf(&[(&lexical, 1.0), (&nearest, weight)], k);
+    page(index, searcher, fused, q)
 }
 
 /// How deep each list is read for `q`.
 pub(crate) fn depth(q: &Query) -> usize {
-    DEPTH.max(q.offset.saturating_add(q.limit))
+    let (_, depth, _) = q.ranking.fusion();
+    depth.max(q.offset.saturating_add(q.limit))
 }
 
-fn page(ranked: Vec<(f32, DocAddress)>, q: &Query) -> Vec<(f32, DocAddress)> {
-    ranked.into_iter().skip(q.offset).take(q.limit).collect()
+/// The page `q` asks for from the fused ranking: with [`Query::per_report`], at most that
+/// many paragraphs of a report, in rank order, before the offset is applied.
+fn page(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    ranked: Vec<(f32, DocAddress)>,
+    q: &Query,
+) -> Result<Vec<(f32, DocAddress)>> {
+    let cap = q.per_report;
+    if cap == 0 {
+        return Ok(ranked.into_iter().skip(q.offset).take(q.limit).collect());
+    }
+    let mut shown: HashMap<String, usize> = HashMap::new();
+    let mut kept = Vec::new();
+    for (score, addr) in ranked {
+        let report = index.citation_at(searcher, addr)?.paragraph.report_id;
+        let n = shown.entry(report).or_insert(0);
+        if *n < cap {
+            *n += 1;
+            kept.push((score, addr));
+            if kept.len() == q.offset.saturating_add(q.limit) {
+                break;
+            }
+        }
+    }
+    Ok(kept.into_iter().skip(q.offset).collect())
 }
 
-/// Reciprocal rank fusion of ranked lists: each item scores the sum over the lists of
-/// `1 / (k + rank)`, ranks from 1; ties keep the order of first appearance.
-pub(crate) fn rrf<T: Copy + Eq + std::hash::Hash>(lists: &[&[T]], k: f32) -> Vec<(f32, T)> {
+/// Weighted reciprocal rank fusion of ranked lists: each item scores the sum over the lists
+/// of `weight / (k + rank)`, ranks from 1; ties keep the order of first appearance.
+pub(crate) fn rrf<T: Copy + Eq + std::hash::Hash>(lists: &[(&[T], f32)], k: f32) -> Vec<(f32, T)> {
     let mut scores: HashMap<T, (f32, usize)> = HashMap::new();
     let mut order = 0;
-    for list in lists {
+    for (list, weight) in lists {
         for (rank, item) in list.iter().enumerate() {
             let entry = scores.entry(*item).or_insert_with(|| {
                 order += 1;
                 (0.0, order)
             });
-            entry.0 += 1.0 / (k + rank as f32 + 1.0);
+            entry.0 += weight / (k + rank as f32 + 1.0);
         }
     }
     let mut out: Vec<(f32, usize, T)> = scores.into_iter().map(|(t, (s, o))| (s, o, t)).collect();
@@ -199,14 +233,38 @@ mod tests {
     fn rrf_rewards_agreement_and_keeps_singletons() {
         let a = ["x", "y", "z"];
         let b = ["y", "w"];
-        let fused = rrf(&[&a, &b], 60.0);
+        let fused = rrf(&[(&a, 1.0), (&b, 1.0)], 60.0);
         let ids: Vec<&str> = fused.iter().map(|(_, t)| *t).collect();
         assert_eq!(ids, ["y", "x", "w", "z"]);
         assert!((fused[0].0 - (1.0 / 62.0 + 1.0 / 61.0)).abs() < 1e-6);
         assert!((fused[1].0 - 1.0 / 61.0).abs() < 1e-6);
         // x (rank 1 of a) and w (rank 2 of b) differ; equal scores keep first appearance.
-        let tie = rrf(&[&["p"], &["q"]], 60.0);
+        let tie = rrf(&[(&["p"], 1.0), (&["q"], 1.0)], 60.0);
         assert_eq!(tie.iter().map(|(_, t)| *t).collect::<Vec<_>>(), ["p", "q"]);
         assert!(rrf::<u8>(&[], 60.0).is_empty());
+    }
+
+    #[test]
+    fn rrf_weights_scale_each_list_and_k_sharpens_the_top() {
+        let a = ["x", "y"];
+        let b = ["y", "x"];
+        // Equal weights: a tie, first appearance wins; a heavier second list turns it over.
+        let ids = |lists: &[(&[&str], f32)], k| -> Vec<&str> {
+            rrf(lists, k).into_iter().map(|(_, t)| t).collect()
+        };
+        assert_eq!(ids(&[(&a, 1.0), (&b, 1.0)], 60.0), ["x", "y"]);
+        assert_eq!(ids(&[(&a, 1.0), (&b, 1.5)], 60.0), ["y", "x"]);
+        let fused = rrf(&[(&a, 1.0), (&b, 2.0)], 10.0);
+        assert!((fused[0].0 - (1.0 / 12.0 + 2.0 / 11.0)).abs() < 1e-6);
+        // Weight 0 leaves the first list's order; the second list's extras follow.
+        let c = ["z", "y"];
+        assert_eq!(ids(&[(&a, 1.0), (&c, 0.0)], 60.0), ["x", "y", "z"]);
+        // k sets how much the top of one list counts against agreement lower down: with
+        // k = 1, rank 1 of one list (1/2) beats rank 4 of both (2/5); with k = 60 the
+        // agreement wins (1/61 against 2/64).
+        let p = ["top", "p2", "p3", "both"];
+        let q = ["other", "q2", "q3", "both"];
+        assert_eq!(ids(&[(&p, 1.0), (&q, 1.0)], 1.0)[0], "top");
+        assert_eq!(ids(&[(&p, 1.0), (&q, 1.0)], 60.0)[0], "both");
     }
 }

@@ -10,7 +10,17 @@
 //! replaces its vectors; removing it removes them). A query whose [`Ranking`](crate::Ranking)
 //! asks for it with [`Ranking::hybrid`](crate::Ranking::hybrid) ranks the paragraphs nearest
 //! the query's embedding beside the lexical ranking and fuses the two lists by reciprocal
-//! rank fusion ([`RRF_K`] = 60), each list read 100 deep.
+//! rank fusion: a paragraph at rank `r` of the lexical list adds `1 / (k + r)`, at rank `r`
+//! of the vector list `weight / (k + r)`, each list read `depth` deep. The lexical list is
+//! the one the rest of the [`Ranking`](crate::Ranking) describes (`Ranking::default()` with
+//! `hybrid(true)` fuses the default ranking, `Ranking::plain()` with `hybrid(true)` plain
+//! BM25); `k`, the depth and the weight are set with
+//! [`Ranking::fusion_k`](crate::Ranking::fusion_k),
+//! [`Ranking::fusion_depth`](crate::Ranking::fusion_depth) and
+//! [`Ranking::vector_weight`](crate::Ranking::vector_weight), by default [`RRF_K`],
+//! [`FUSION_DEPTH`] and [`VECTOR_WEIGHT`]. RELEVANCE.md ("Hybrid retrieval") says how they
+//! were chosen and what they give. A [`Query::per_report`](crate::Query::per_report) cap
+//! applies to the fused list.
 //!
 //! Filters hold on both sides: the vector side only proposes paragraphs that pass every
 //! filter of the query. `total` and the facet counts are those of the lexical search (the
@@ -21,15 +31,17 @@
 //!
 //! ```no_run
 //! use ofsted_search::semantic::Embedder;
-//! use ofsted_search::{Query, Ranking, SearchIndex};
+//! use ofsted_search::{Operator, Query, Ranking, SearchIndex};
 //!
 //! let embedder = Embedder::from_dir("models/all-MiniLM-L6-v2")?;
 //! let index = SearchIndex::open_or_create("/tmp/ofsted-index")?.with_embedder(embedder)?;
 //! // ... add reports with index.writer() and commit: their vectors are stored too ...
-//! let mut ranking = Ranking::default();
+//! // The setting measured best on the archive set: plain BM25 (any word) fused with the
+//! // vectors at the default fusion settings.
+//! let mut ranking = Ranking::plain();
 //! ranking.hybrid(true);
 //! let mut query = Query::new("how do councils listen to children in care?");
-//! query.ranking(ranking);
+//! query.ranking(ranking).operator(Operator::Any);
 //! for hit in index.search(&query)?.hits {
 //!     println!("{}", hit.citation);
 //! }
@@ -43,8 +55,8 @@ mod store;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-pub use fuse::RRF_K;
 pub(crate) use fuse::{depth, fuse};
+pub use fuse::{FUSION_DEPTH, RRF_K, VECTOR_WEIGHT};
 pub use model::{Embedder, MODEL_FILES};
 pub use store::VECTOR_FILE;
 use store::{ReportVectors, VectorSet};
