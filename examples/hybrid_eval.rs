@@ -345,9 +345,12 @@ fn run_archive(root: &Path, embedder: Embedder, per_query: bool) -> Result<(), h
     for (score, f) in ranked.iter().take(12) {
         println!("| {} | {score:.3} |", f.label());
     }
-    for wanted in [Fusion::LIBRARY, Fusion::ISSUE] {
+    for (wanted, why) in [
+        (Fusion::LIBRARY, "library default"),
+        (Fusion::ISSUE, "issue 13"),
+    ] {
         if let Some((score, f)) = scored.iter().find(|(_, f)| *f == wanted) {
-            println!("| {} (default / issue 13) | {score:.3} |", f.label());
+            println!("| {} ({why}) | {score:.3} |", f.label());
         }
     }
     println!("\npicked on the tuning half: {}\n", pick.label());
