@@ -134,6 +134,15 @@ pub enum Error {
         /// The engine's message.
         message: String,
     },
+    /// Hybrid retrieval (feature `semantic`) failed: an embedding model or a vector file
+    /// cannot be used, or a query asks for hybrid ranking on an index without an embedder.
+    #[error("{}{message}", path.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default())]
+    Semantic {
+        /// The model directory or file, or the vector file, when one is involved.
+        path: Option<PathBuf>,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// No paragraph has the given id.
     #[error("no paragraph with id '{0}' in the index")]
     NotFound(String),

@@ -189,6 +189,8 @@ pub mod ingest;
 pub mod model;
 pub mod query;
 pub mod ranking;
+#[cfg(feature = "semantic")]
+pub mod semantic;
 pub mod vocab;
 
 pub use error::{Error, ParseValueError, QueryError, Result};

@@ -177,6 +177,37 @@ pub struct Ranking {
     exact_boost: f32,
     context_weight: f32,
     authority_weight: f32,
+    /// Fuse with the nearest paragraphs by meaning (feature `semantic`).
+    hybrid: bool,
+    /// How the fusion is done (feature `semantic`).
+    fusion: Fusion,
+}
+
+/// The settings of hybrid fusion (feature `semantic`): reciprocal rank fusion, where a
+/// paragraph at rank `r` (from 1) of the lexical list adds `1 / (k + r)` and at rank `r` of
+/// the vector list adds `vector_weight / (k + r)`, each list read `depth` deep.
+#[derive(Debug, Clone, Copy)]
+struct Fusion {
+    k: f32,
+    depth: usize,
+    vector_weight: f32,
+}
+
+// The defaults of hybrid fusion (re-exported as `semantic::RRF_K`, `FUSION_DEPTH` and
+// `VECTOR_WEIGHT`): the best setting on the archive set's tuning half (RELEVANCE.md, "Hybrid
+// retrieval"), found with plain BM25 as the lexical side.
+pub(crate) const FUSION_K: f32 = 30.0;
+pub(crate) const FUSION_DEPTH: usize = 100;
+pub(crate) const VECTOR_WEIGHT: f32 = 0.5;
+
+impl Default for Fusion {
+    fn default() -> Self {
+        Fusion {
+            k: FUSION_K,
+            depth: FUSION_DEPTH,
+            vector_weight: VECTOR_WEIGHT,
+        }
+    }
 }
 
 impl Default for Ranking {
@@ -189,6 +220,8 @@ impl Default for Ranking {
             exact_boost: 0.0,
             context_weight: 0.5,
             authority_weight: 1.0,
+            hybrid: false,
+            fusion: Fusion::default(),
         }
     }
 }
@@ -204,6 +237,10 @@ impl PartialEq for Ranking {
             && self.exact_boost.to_bits() == other.exact_boost.to_bits()
             && self.context_weight.to_bits() == other.context_weight.to_bits()
             && self.authority_weight.to_bits() == other.authority_weight.to_bits()
+            && self.hybrid == other.hybrid
+            && self.fusion.k.to_bits() == other.fusion.k.to_bits()
+            && self.fusion.depth == other.fusion.depth
+            && self.fusion.vector_weight.to_bits() == other.fusion.vector_weight.to_bits()
     }
 }
 
@@ -219,6 +256,10 @@ impl std::hash::Hash for Ranking {
         self.exact_boost.to_bits().hash(state);
         self.context_weight.to_bits().hash(state);
         self.authority_weight.to_bits().hash(state);
+        self.hybrid.hash(state);
+        self.fusion.k.to_bits().hash(state);
+        self.fusion.depth.hash(state);
+        self.fusion.vector_weight.to_bits().hash(state);
     }
 }
 
@@ -242,6 +283,8 @@ impl Ranking {
             exact_boost: 0.0,
             context_weight: 1.0,
             authority_weight: 0.0,
+            hybrid: false,
+            fusion: Fusion::default(),
         }
     }
 
@@ -323,6 +366,57 @@ impl Ranking {
     /// The context-block multiplier (see [`Ranking::context_weight`]).
     pub(crate) fn context_multiplier(&self) -> f32 {
         self.context_weight
+    }
+
+    /// Hybrid retrieval (feature `semantic`): also rank the paragraphs nearest the query by
+    /// meaning, with the index's [`Embedder`](crate::semantic::Embedder), and fuse that list
+    /// with the lexical one by reciprocal rank fusion (see [`crate::semantic`]). Searching an
+    /// index without an embedder is then an error. By default, off.
+    #[cfg(feature = "semantic")]
+    pub fn hybrid(&mut self, yes: bool) -> &mut Ranking {
+        self.hybrid = yes;
+        self
+    }
+
+    /// Whether [`Ranking::hybrid`] is on.
+    #[cfg(feature = "semantic")]
+    pub(crate) fn is_hybrid(&self) -> bool {
+        self.hybrid
+    }
+
+    /// The `k` of the reciprocal rank fusion of [`Ranking::hybrid`] (feature `semantic`): a
+    /// paragraph at rank `r` (from 1) of a list adds `weight / (k + r)`. A smaller `k` gives
+    /// the top of each list more say. Values below 1 (or NaN) are taken as 1. By default,
+    /// [`RRF_K`](crate::semantic::RRF_K).
+    #[cfg(feature = "semantic")]
+    pub fn fusion_k(&mut self, k: f32) -> &mut Ranking {
+        self.fusion.k = if k >= 1.0 { k } else { 1.0 };
+        self
+    }
+
+    /// How deep the lexical and the vector lists are read before [`Ranking::hybrid`] fuses
+    /// them (at least the page asked for, and at least 1). By default,
+    /// [`FUSION_DEPTH`](crate::semantic::FUSION_DEPTH).
+    #[cfg(feature = "semantic")]
+    pub fn fusion_depth(&mut self, depth: usize) -> &mut Ranking {
+        self.fusion.depth = depth.max(1);
+        self
+    }
+
+    /// The weight of the vector list in [`Ranking::hybrid`]'s fusion, relative to the
+    /// lexical list's 1; 0 (or a negative or NaN weight) leaves the lexical order. By
+    /// default, [`VECTOR_WEIGHT`](crate::semantic::VECTOR_WEIGHT).
+    #[cfg(feature = "semantic")]
+    pub fn vector_weight(&mut self, weight: f32) -> &mut Ranking {
+        // Not `max`: it would keep -0.0, whose bits differ from 0.0 (see `PartialEq`).
+        self.fusion.vector_weight = if weight > 0.0 { weight } else { 0.0 };
+        self
+    }
+
+    /// The fusion settings: `k`, depth, vector weight.
+    #[cfg(feature = "semantic")]
+    pub(crate) fn fusion(&self) -> (f32, usize, f32) {
+        (self.fusion.k, self.fusion.depth, self.fusion.vector_weight)
     }
 
     /// The fallback threshold (see [`Ranking::fallback_below`]).

@@ -23,6 +23,8 @@ const COVERED: &[&str] = &[
     "export",
     "facets",
     "fidelity",
+    // Needs the `semantic` feature: run by tests/semantic.rs.
+    "hybrid_eval",
     "latency",
     "search",
     "serve",

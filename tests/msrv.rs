@@ -55,9 +55,17 @@ fn metadata() -> Value {
     let host = host_triple();
     let run = |offline: bool| {
         let mut cmd = Command::new(cargo());
-        cmd.args(["metadata", "--format-version", "1", "--locked"])
-            .args(["--filter-platform", &host])
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        // Every feature: an optional dependency (the `semantic` feature's candle and
+        // tokenizers) must build with the declared rust-version too.
+        cmd.args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--all-features",
+            "--locked",
+        ])
+        .args(["--filter-platform", &host])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
         if offline {
             cmd.arg("--offline");
         }

@@ -139,6 +139,9 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     place: Arc<IndexPlace>,
+    /// The attached embedder and the committed paragraph vectors (feature `semantic`).
+    #[cfg(feature = "semantic")]
+    pub(crate) semantic: Option<Arc<crate::semantic::Semantic>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -247,6 +250,8 @@ impl SearchIndex {
             reader,
             fields,
             place,
+            #[cfg(feature = "semantic")]
+            semantic: None,
         })
     }
 
@@ -275,6 +280,8 @@ impl SearchIndex {
             reader: self.reader.clone(),
             fields: self.fields,
             place: self.place.clone(),
+            #[cfg(feature = "semantic")]
+            semantic: self.semantic.as_ref().map(crate::semantic::Staged::new),
         })
     }
 
@@ -284,7 +291,10 @@ impl SearchIndex {
     ///
     /// [`Error::Index`] when the index files cannot be read.
     pub fn reload(&self) -> Result<()> {
-        self.reader.reload().map_err(|e| self.place.error(e))
+        self.reader.reload().map_err(|e| self.place.error(e))?;
+        #[cfg(feature = "semantic")]
+        crate::semantic::reload(self)?;
+        Ok(())
     }
 
     /// Runs a query.

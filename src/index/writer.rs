@@ -63,6 +63,9 @@ pub struct IndexWriter {
     pub(super) reader: IndexReader,
     pub(super) fields: Fields,
     pub(super) place: Arc<IndexPlace>,
+    /// Pending paragraph vectors, when an embedder is attached (feature `semantic`).
+    #[cfg(feature = "semantic")]
+    pub(crate) semantic: Option<crate::semantic::Staged>,
 }
 
 impl std::fmt::Debug for IndexWriter {
@@ -80,15 +83,43 @@ impl IndexWriter {
     ///
     /// # Errors
     ///
-    /// [`Error::Index`](crate::Error::Index) when the engine refuses the documents.
+    /// [`Error::Index`](crate::Error::Index) when the engine refuses the documents. With an
+    /// embedder attached (feature `semantic`), its paragraphs are embedded too, and
+    /// [`Error::Semantic`](crate::Error::Semantic) says when that fails.
     pub fn add_report(&mut self, parsed: &ParsedReport) -> Result<()> {
+        let hash = content_hash(parsed);
+        // Embedded first: a failure leaves the writer's pending changes as they were.
+        #[cfg(feature = "semantic")]
+        let vectors = match &self.semantic {
+            Some(semantic) => Some(semantic.embed(parsed, &hash)?),
+            None => None,
+        };
+        self.add_report_as(
+            parsed,
+            hash,
+            #[cfg(feature = "semantic")]
+            vectors,
+        )
+    }
+
+    /// [`IndexWriter::add_report`] once the report's vectors (if any) are computed.
+    pub(crate) fn add_report_as(
+        &mut self,
+        parsed: &ParsedReport,
+        hash: String,
+        #[cfg(feature = "semantic")] vectors: Option<crate::semantic::Vectors>,
+    ) -> Result<()> {
         self.remove_report(&parsed.report.report_id);
+        #[cfg(feature = "semantic")]
+        if let (Some(semantic), Some(vectors)) = (&mut self.semantic, vectors) {
+            semantic.insert(&parsed.report.report_id, vectors);
+        }
         let f = self.fields;
         let report = &parsed.report;
         let record = IndexedReport {
             report: report.clone(),
             paragraphs: parsed.paragraphs.len(),
-            content_hash: content_hash(parsed),
+            content_hash: hash,
         };
         let mut doc = TantivyDocument::new();
         doc.add_text(f.doc_type, DOC_REPORT);
@@ -159,6 +190,10 @@ impl IndexWriter {
     /// Removes a report (its record and all its paragraphs). Removing a report that is not
     /// indexed does nothing.
     pub fn remove_report(&mut self, report_id: &str) {
+        #[cfg(feature = "semantic")]
+        if let Some(semantic) = &mut self.semantic {
+            semantic.remove(report_id);
+        }
         self.writer
             .delete_term(Term::from_field_text(self.fields.report_id, report_id));
     }
@@ -169,8 +204,17 @@ impl IndexWriter {
     ///
     /// [`Error::Index`](crate::Error::Index) when the engine cannot write.
     pub fn commit(&mut self) -> Result<()> {
+        #[cfg(feature = "semantic")]
+        if let Some(semantic) = &self.semantic {
+            semantic.write()?;
+        }
         self.writer.commit().map_err(|e| self.place.error(e))?;
-        self.reader.reload().map_err(|e| self.place.error(e))
+        self.reader.reload().map_err(|e| self.place.error(e))?;
+        #[cfg(feature = "semantic")]
+        if let Some(semantic) = &self.semantic {
+            semantic.publish();
+        }
+        Ok(())
     }
 }
 

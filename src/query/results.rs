@@ -39,7 +39,8 @@ pub struct Hit {
     /// only). No constant is ever added: when a query falls back from all words to any word
     /// (see [`Ranking::fallback_below`](crate::Ranking::fallback_below)), the hits that match
     /// every word are listed first by their order alone, so there a hit can score higher than
-    /// one listed above it.
+    /// one listed above it. Under `Ranking::hybrid` (feature
+    /// `semantic`) it is the fused reciprocal-rank score instead, in rank order.
     pub score: f32,
     /// A citation a reader can use to find the words in the published report.
     pub citation: String,

@@ -112,6 +112,17 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     // a limit of 0, so a "counts only" query skips it.
     let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let limit = q.limit.min(docs.saturating_sub(q.offset));
+    // Hybrid ranking (feature `semantic`) reads the lexical ranking deeper, from the top, and
+    // fuses it with the nearest paragraphs by meaning (src/semantic/fuse.rs): this is how
+    // deep, when it applies.
+    #[cfg(feature = "semantic")]
+    let hybrid = (q.ranking.is_hybrid()
+        && q.similar_to.is_none()
+        && q.limit > 0
+        && !q.text.trim().is_empty())
+    .then(|| crate::semantic::depth(q).min(docs));
+    #[cfg(not(feature = "semantic"))]
+    let hybrid: Option<usize> = None;
     let facets = q.facets.then_some(FacetCollector);
     let context_weight = q.ranking.context_multiplier();
     // The top `n` hits after `offset` in rank order, with the total and the facet counts.
@@ -153,7 +164,10 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
     };
     // With a per-report cap (Query::per_report) the page is chosen afterwards from a window
     // of the top hits, widened until it holds the page or covers every match.
-    let (top, total, facets) = if q.per_report > 0 {
+    let (top, total, facets) = if let Some(depth) = hybrid {
+        // The per-report cap and the page are applied to the fused list (src/semantic/fuse.rs).
+        ranked(depth, 0, facets)?
+    } else if q.per_report > 0 {
         let (_, total, facets) = ranked(0, 0, facets)?;
         let need = q.offset.saturating_add(q.limit).min(total);
         let mut window = need.saturating_mul(4).min(total);
@@ -220,9 +234,15 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         None => FacetCounts::default(),
     };
 
+    let top = top.unwrap_or_default();
+    #[cfg(feature = "semantic")]
+    let top = match hybrid {
+        Some(_) => crate::semantic::fuse(index, &searcher, q, top, filters(fields, q))?,
+        None => top,
+    };
     let snippets = compiler.snippet_generator(&searcher, q.snippet_chars, place)?;
     let mut hits = Vec::new();
-    for (score, addr) in top.unwrap_or_default() {
+    for (score, addr) in top {
         let citation = index.citation_at(&searcher, addr)?;
         let snippet = snippet(&snippets, &citation.paragraph.text, q);
         hits.push(Hit::new(citation, score, snippet));

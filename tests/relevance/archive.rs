@@ -104,6 +104,9 @@ pub struct ArchiveSet {
     pub relevant_judgments: usize,
     /// Relevant judgments whose excerpt no paragraph of their report contains.
     pub unresolved: Vec<String>,
+    /// Query id → every judged paragraph (grade 0 included) that passes its filter: the
+    /// pool, to tell how much of a system's ranking was judged at all.
+    pub pooled: HashMap<String, std::collections::HashSet<String>>,
 }
 
 impl ArchiveSet {
@@ -154,6 +157,7 @@ pub fn load(root: &Path, corpus: &Corpus) -> Result<ArchiveSet, Error> {
         skipped: Vec::new(),
         relevant_judgments: 0,
         unresolved: Vec::new(),
+        pooled: HashMap::new(),
     };
     let mut ids = std::collections::HashSet::new();
     for q in &file.query {
@@ -200,14 +204,11 @@ pub fn load(root: &Path, corpus: &Corpus) -> Result<ArchiveSet, Error> {
             }
         }
         let mut grades = Grades::new();
+        let mut pooled = std::collections::HashSet::new();
         for j in &q.judgments {
             if j.grade > 2 {
                 problems.push(format!("{}: grade {} is not 0, 1 or 2", q.id, j.grade));
             }
-            if j.grade == 0 {
-                continue;
-            }
-            set.relevant_judgments += 1;
             let needle = match_form(&j.text);
             let hits: Vec<usize> = by_file
                 .get(j.report.as_str())
@@ -218,6 +219,16 @@ pub fn load(root: &Path, corpus: &Corpus) -> Result<ArchiveSet, Error> {
                         .collect()
                 })
                 .unwrap_or_default();
+            for &i in &hits {
+                let p = &corpus.paragraphs[i];
+                if filter.accepts(p, corpus.report_of(p)) {
+                    pooled.insert(p.id.clone());
+                }
+            }
+            if j.grade == 0 {
+                continue;
+            }
+            set.relevant_judgments += 1;
             if hits.is_empty() {
                 set.unresolved
                     .push(format!("{}: {}: {:?}", q.id, j.report, j.text));
@@ -240,6 +251,7 @@ pub fn load(root: &Path, corpus: &Corpus) -> Result<ArchiveSet, Error> {
                 .push(format!("{}: no judged paragraph passes its filter", q.id));
             continue;
         }
+        set.pooled.insert(q.id.clone(), pooled);
         set.queries.push(EvalQuery {
             id: q.id.clone(),
             kind: q.kind.clone(),

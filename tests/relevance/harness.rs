@@ -533,7 +533,11 @@ pub struct CrateSystem {
 impl CrateSystem {
     /// Indexes the corpus.
     pub fn build(corpus: &Corpus) -> Result<CrateSystem, Error> {
-        let index = SearchIndex::create_in_ram()?;
+        CrateSystem::build_in(SearchIndex::create_in_ram()?, corpus)
+    }
+
+    /// Indexes the corpus into `index` (e.g. one with an embedder attached).
+    pub fn build_in(index: SearchIndex, corpus: &Corpus) -> Result<CrateSystem, Error> {
         let mut writer = index.writer()?;
         for r in &corpus.reports {
             writer.add_report(r)?;
