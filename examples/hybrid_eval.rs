@@ -67,6 +67,9 @@ fn value(args: &[String], flag: &str) -> Option<String> {
         .cloned()
 }
 
+/// How a system sets up a query.
+type Setup = Box<dyn Fn(&mut Query)>;
+
 /// A hybrid fusion setting.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Fusion {
@@ -370,7 +373,7 @@ fn run_archive(root: &Path, embedder: Embedder, per_query: bool) -> Result<(), h
     println!(
         "\n| system | tune: judged in top 10 | test: judged in top 10 | tune condensed nDCG@10 | test condensed nDCG@10 |\n|---|---|---|---|---|"
     );
-    let all_setups: Vec<(String, Box<dyn Fn(&mut Query)>, bool)> = [
+    let all_setups: Vec<(String, Setup, bool)> = [
         ("default (lexical)".to_string(), lexical(false), false),
         ("plain BM25".to_string(), lexical(true), false),
     ]

@@ -249,9 +249,9 @@ mod tests {
         let a = ["x", "y"];
         let b = ["y", "x"];
         // Equal weights: a tie, first appearance wins; a heavier second list turns it over.
-        let ids = |lists: &[(&[&str], f32)], k| -> Vec<&str> {
+        fn ids<'a>(lists: &[(&[&'a str], f32)], k: f32) -> Vec<&'a str> {
             rrf(lists, k).into_iter().map(|(_, t)| t).collect()
-        };
+        }
         assert_eq!(ids(&[(&a, 1.0), (&b, 1.0)], 60.0), ["x", "y"]);
         assert_eq!(ids(&[(&a, 1.0), (&b, 1.5)], 60.0), ["y", "x"]);
         let fused = rrf(&[(&a, 1.0), (&b, 2.0)], 10.0);
