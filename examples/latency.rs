@@ -13,7 +13,8 @@
 //! Options: `--runs N` timed runs per class (default 300), `--seconds S` time budget per
 //! class and engine (default 5), `--class NAME` only that class (e.g. `results_page`), `--ingest` also measures end-to-end ingestion of the text
 //! rendering (read, normalise, chunk, tag, index, commit), `--no-fts5` skips the FTS5 baseline,
-//! `--totals` prints each query's number of matches and one timing, `--topk` adds the
+//! `--totals` prints each query's number of matches, one (cold) timing and the top hits with
+//! their scores' bits (to compare two builds exactly), `--topk` adds the
 //! crate's default and plain rankings with `Totals::AtLeast(1000)` (top-k pruning where facets
 //! are off), `--gen-time` (with
 //! `--build-only`) times the corpus generator alone.
