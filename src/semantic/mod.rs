@@ -36,12 +36,12 @@
 //! let embedder = Embedder::from_dir("models/all-MiniLM-L6-v2")?;
 //! let index = SearchIndex::open_or_create("/tmp/ofsted-index")?.with_embedder(embedder)?;
 //! // ... add reports with index.writer() and commit: their vectors are stored too ...
-//! // The setting measured best on the archive set: plain BM25 (any word) fused with the
-//! // vectors at the default fusion settings.
-//! let mut ranking = Ranking::plain();
+//! // The default ranking fused with the vectors at the default fusion settings (the archive
+//! // set's tuning-half pick; RELEVANCE.md, "Hybrid retrieval").
+//! let mut ranking = Ranking::default();
 //! ranking.hybrid(true);
 //! let mut query = Query::new("how do councils listen to children in care?");
-//! query.ranking(ranking).operator(Operator::Any);
+//! query.ranking(ranking).operator(Operator::All);
 //! for hit in index.search(&query)?.hits {
 //!     println!("{}", hit.citation);
 //! }
