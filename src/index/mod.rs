@@ -309,10 +309,15 @@ impl SearchIndex {
         // fast-field dictionary whose offsets point past its end, found by flipping one byte
         // in tests/errors.rs); a search must not take the caller down with it. The searcher is
         // a read-only snapshot, so nothing is left half-updated after a caught panic.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::query::run(self, query)
-        }))
-        .unwrap_or_else(|panic| Err(self.place.engine_panic("the search", panic)))
+        self.guarded("the search", || crate::query::run(self, query))
+    }
+
+    /// Runs `read` (a read of the index files) with the engine's panics on damaged files
+    /// turned into an [`Error::Index`] naming the directory. Reads work on a read-only
+    /// snapshot, so nothing is left half-updated after a caught panic.
+    fn guarded<T>(&self, what: &str, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+            .unwrap_or_else(|panic| Err(self.place.engine_panic(what, panic)))
     }
 
     /// Looks a paragraph up by its id.
@@ -321,6 +326,10 @@ impl SearchIndex {
     ///
     /// [`Error::NotFound`] when no paragraph has this id.
     pub fn paragraph(&self, id: &str) -> Result<Citation> {
+        self.guarded("looking a paragraph up", || self.paragraph_unguarded(id))
+    }
+
+    fn paragraph_unguarded(&self, id: &str) -> Result<Citation> {
         let searcher = self.searcher();
         let term = Term::from_field_text(self.fields.id, id);
         let query = TermQuery::new(term, IndexRecordOption::Basic);
@@ -341,6 +350,10 @@ impl SearchIndex {
     ///
     /// [`Error::Index`] when the index cannot be read.
     pub fn reports(&self) -> Result<Vec<IndexedReport>> {
+        self.guarded("listing the reports", || self.reports_unguarded())
+    }
+
+    fn reports_unguarded(&self) -> Result<Vec<IndexedReport>> {
         let searcher = self.searcher();
         let term = Term::from_field_text(self.fields.doc_type, schema::DOC_REPORT);
         let query = TermQuery::new(term, IndexRecordOption::Basic);
@@ -363,10 +376,11 @@ impl SearchIndex {
     pub fn num_paragraphs(&self) -> Result<u64> {
         let term = Term::from_field_text(self.fields.doc_type, DOC_PARAGRAPH);
         let query = TermQuery::new(term, IndexRecordOption::Basic);
-        let n = self
-            .searcher()
-            .search(&query, &Count)
-            .map_err(|e| self.place.error(e))?;
+        let n = self.guarded("counting paragraphs", || {
+            self.searcher()
+                .search(&query, &Count)
+                .map_err(|e| self.place.error(e))
+        })?;
         Ok(n as u64)
     }
 
@@ -395,7 +409,11 @@ impl SearchIndex {
         searcher: &Searcher,
         addr: tantivy::DocAddress,
     ) -> Result<T> {
-        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.place.error(e))?;
+        // Called inside the guarded reads above and by the search; guarded here too, for
+        // callers that fetch documents on their own (similar paragraphs, export).
+        let doc: TantivyDocument = self.guarded("reading a stored paragraph", || {
+            searcher.doc(addr).map_err(|e| self.place.error(e))
+        })?;
         let bytes = doc
             .get_first(self.fields.data)
             .and_then(|v| v.as_bytes())
