@@ -594,11 +594,7 @@ pub(crate) fn compile_authority(
     stats: &Searcher,
 ) -> Option<Box<dyn TQuery>> {
     let term = Term::from_field_text(fields.authority, name);
-    let docs: u64 = stats
-        .segment_readers()
-        .iter()
-        .map(|s| u64::from(s.max_doc()))
-        .sum();
+    let docs = doc_count(stats);
     let df = stats.doc_freq(&term).unwrap_or(0).min(docs);
     let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = Vec::new();
     if let Some(text) = compile_alt(typed, &[], fields, analyzer, ranking, highlight, stats) {
@@ -794,11 +790,7 @@ fn sequence(
 /// searcher's statistics; 1.0 where the pairs carry no weight (a pair in no document: the
 /// query matches nothing anyway) or the statistics cannot be read.
 fn phrase_idf_ratio(stats: &Searcher, words: &[Term], pairs: &[Term]) -> f32 {
-    let docs: u64 = stats
-        .segment_readers()
-        .iter()
-        .map(|s| u64::from(s.max_doc()))
-        .sum();
+    let docs = doc_count(stats);
     let idf_sum = |terms: &[Term]| -> Option<f32> {
         let mut sum = 0.0f32;
         for t in terms {
@@ -811,6 +803,16 @@ fn phrase_idf_ratio(stats: &Searcher, words: &[Term], pairs: &[Term]) -> f32 {
         (Some(w), Some(p)) if p > 0.0 && w.is_finite() => w / p,
         _ => 1.0,
     }
+}
+
+/// The number of documents BM25's idf counts against (tantivy's `total_num_docs`: every
+/// segment's `max_doc`).
+fn doc_count(stats: &Searcher) -> u64 {
+    stats
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum()
 }
 
 /// BM25's idf as tantivy computes it (`query/bm25.rs`).
