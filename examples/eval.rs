@@ -254,7 +254,8 @@ fn cumulative_steps() -> Vec<Setup> {
         (
             "+ all words, fallback below 20 hits",
             from_default(Operator::All, |r| {
-                r.section_boost(0.0)
+                r.questions_any_word(false)
+                    .section_boost(0.0)
                     .exact_boost(0.0)
                     .context_weight(1.0)
                     .authority_weight(0.0);
@@ -263,17 +264,26 @@ fn cumulative_steps() -> Vec<Setup> {
         (
             "+ section heading boost 0.3",
             without(|r| {
-                r.exact_boost(0.0).context_weight(1.0).authority_weight(0.0);
+                r.questions_any_word(false)
+                    .exact_boost(0.0)
+                    .context_weight(1.0)
+                    .authority_weight(0.0);
             }),
         ),
         (
             "+ context blocks weigh 0.5",
             without(|r| {
-                r.authority_weight(0.0);
+                r.questions_any_word(false).authority_weight(0.0);
             }),
         ),
         (
-            "+ council named in the query preferred (= default)",
+            "+ council named in the query preferred",
+            without(|r| {
+                r.questions_any_word(false);
+            }),
+        ),
+        (
+            "+ questions searched with any word (= default)",
             Box::new(|_: &mut Query| {}),
         ),
     ]
@@ -323,6 +333,26 @@ fn archive_steps() -> Vec<Setup> {
             "default, any word",
             Box::new(|q: &mut Query| {
                 q.operator(Operator::Any);
+            }),
+        ),
+        (
+            "default, questions any word",
+            Box::new(|q: &mut Query| {
+                let t = q.text().trim().to_lowercase();
+                let first = t.split_whitespace().next().unwrap_or("").to_string();
+                let qw = [
+                    "how", "what", "which", "who", "why", "where", "when", "do", "does", "did",
+                    "are", "is", "was", "were", "can", "have", "has",
+                ];
+                if t.ends_with('?') || qw.contains(&first.as_str()) {
+                    q.operator(Operator::Any);
+                }
+            }),
+        ),
+        (
+            "default, questions with all words",
+            without(|r| {
+                r.questions_any_word(false);
             }),
         ),
         (

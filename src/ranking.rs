@@ -1,6 +1,6 @@
 //! Query semantics that serve users: how the words of a query become a ranked search.
 //!
-//! Six things happen between the parsed query and the engine, each measured on the judged
+//! Seven things happen between the parsed query and the engine, each measured on the judged
 //! query set (see `RELEVANCE.md`):
 //!
 //! 1. **Stop and question words go.** "where did police not attend strategy meetings?"
@@ -26,6 +26,12 @@
 //!    Yorkshire council") are not required of the text; that council's paragraphs gain a
 //!    score instead ([`Ranking::authority_weight`]).
 //!
+//! 7. **A question asks, it does not list.** Under [`Operator::All`](crate::Operator::All),
+//!    a query phrased as a question ("how are allegations against professionals managed?":
+//!    it ends with `?` or opens with a question word) joins its words with *any*
+//!    ([`Ranking::questions_any_word`]): the words of a question describe the answer loosely,
+//!    and requiring every one of them loses the paragraphs that answer it in other words.
+//!
 //! Quoted phrases, `+`/`-` prefixes and `AND`/`OR`/`NOT` keep their exact meaning: only
 //! side-by-side bare words are rewritten.
 
@@ -44,6 +50,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use crate::index::{pair, Fields, ROLE_CONTEXT};
 use crate::query::parser::{Node, Occur};
+use crate::query::Operator;
 use crate::vocab::{words, EntryKind, Vocabulary};
 
 /// Words dropped from side-by-side words: function words, and the words people wrap a
@@ -150,6 +157,35 @@ const STOP_WORDS: &[&str] = &[
     "no",
 ];
 
+/// Words that open a question: an interrogative, or the verb of a yes/no question ("do care
+/// leavers know their entitlements", "is the LSCB effective").
+const QUESTION_OPENERS: &[&str] = &[
+    "how", "what", "which", "who", "whom", "whose", "why", "where", "when", "do", "does", "did",
+    "is", "are", "was", "were", "can", "could", "has", "have", "had", "should", "will", "would",
+];
+
+/// Whether `text` is phrased as a question: it ends with `?` (closing quotes and brackets
+/// aside), or its first word is one of [`QUESTION_OPENERS`].
+pub(crate) fn is_question(text: &str) -> bool {
+    let trimmed =
+        text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | ')' | '\u{201d}'));
+    if trimmed.ends_with('?') {
+        return true;
+    }
+    // The first word, when it is a bare word (not a quoted phrase or a `+`/`-` clause), with
+    // a leading bracket and trailing punctuation set aside.
+    let first = text.trim_start().trim_start_matches('(');
+    if !first.starts_with(char::is_alphabetic) {
+        return false;
+    }
+    let first: String = first
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    QUESTION_OPENERS.contains(&first.as_str())
+}
+
 /// How ties between a span's forms are broken: the best form's score plus this share of the
 /// others'.
 const TIE_BREAKER: f32 = 0.5;
@@ -177,6 +213,7 @@ pub struct Ranking {
     exact_boost: f32,
     context_weight: f32,
     authority_weight: f32,
+    questions_any_word: bool,
     /// Fuse with the nearest paragraphs by meaning (feature `semantic`).
     hybrid: bool,
     /// How the fusion is done (feature `semantic`).
@@ -220,6 +257,7 @@ impl Default for Ranking {
             exact_boost: 0.0,
             context_weight: 0.5,
             authority_weight: 1.0,
+            questions_any_word: true,
             hybrid: false,
             fusion: Fusion::default(),
         }
@@ -237,6 +275,7 @@ impl PartialEq for Ranking {
             && self.exact_boost.to_bits() == other.exact_boost.to_bits()
             && self.context_weight.to_bits() == other.context_weight.to_bits()
             && self.authority_weight.to_bits() == other.authority_weight.to_bits()
+            && self.questions_any_word == other.questions_any_word
             && self.hybrid == other.hybrid
             && self.fusion.k.to_bits() == other.fusion.k.to_bits()
             && self.fusion.depth == other.fusion.depth
@@ -256,6 +295,7 @@ impl std::hash::Hash for Ranking {
         self.exact_boost.to_bits().hash(state);
         self.context_weight.to_bits().hash(state);
         self.authority_weight.to_bits().hash(state);
+        self.questions_any_word.hash(state);
         self.hybrid.hash(state);
         self.fusion.k.to_bits().hash(state);
         self.fusion.depth.hash(state);
@@ -283,6 +323,7 @@ impl Ranking {
             exact_boost: 0.0,
             context_weight: 1.0,
             authority_weight: 0.0,
+            questions_any_word: false,
             hybrid: false,
             fusion: Fusion::default(),
         }
@@ -361,6 +402,41 @@ impl Ranking {
         // Not `max`: it would keep -0.0, whose bits differ from 0.0 (see `PartialEq`).
         self.authority_weight = if weight > 0.0 { weight } else { 0.0 };
         self
+    }
+
+    /// Search a query phrased as a question (it ends with `?`, or opens with a question
+    /// word such as "how", "which", "do" or "is") with [`Operator::Any`] where
+    /// [`Operator::All`] is asked for: any of its words may match, and paragraphs matching
+    /// more of them (and the rarer ones) rank higher. Totals and facet counts then count the
+    /// paragraphs matching any word. Queries that are not questions keep all-words matching.
+    /// By default, on (it lifted natural-language questions on the archive judged set's
+    /// tuning half: `RELEVANCE.md`); [`Ranking::plain`] has it off.
+    ///
+    /// ```
+    /// use ofsted_search::{Operator, Query, Ranking};
+    ///
+    /// let mut ranking = Ranking::default();
+    /// assert_eq!(ranking.operator_for("how are care leavers supported?", Operator::All), Operator::Any);
+    /// assert_eq!(ranking.operator_for("care leavers support", Operator::All), Operator::All);
+    /// ranking.questions_any_word(false);
+    /// assert_eq!(ranking.operator_for("how are care leavers supported?", Operator::All), Operator::All);
+    /// let mut query = Query::new("how are care leavers supported?");
+    /// query.ranking(ranking);
+    /// ```
+    pub fn questions_any_word(&mut self, yes: bool) -> &mut Ranking {
+        self.questions_any_word = yes;
+        self
+    }
+
+    /// The operator a query's side-by-side words are joined with under this ranking: the one
+    /// asked for, except that a question is searched with [`Operator::Any`] when
+    /// [`Ranking::questions_any_word`] is on.
+    pub fn operator_for(&self, text: &str, asked: Operator) -> Operator {
+        if asked == Operator::All && self.questions_any_word && is_question(text) {
+            Operator::Any
+        } else {
+            asked
+        }
     }
 
     /// The context-block multiplier (see [`Ranking::context_weight`]).
@@ -922,6 +998,40 @@ mod tests {
 
     fn all(ws: &[&str]) -> Node {
         Node::Bool(ws.iter().map(|w| (Occur::Must, word(w))).collect())
+    }
+
+    #[test]
+    fn questions_are_told_from_keywords() {
+        for q in [
+            "how are allegations against professionals managed?",
+            "Which councils use signs of safety",
+            "do care leavers know their entitlements",
+            "Is the LSCB effective?",
+            "care leavers accommodation?",
+            "\"staying put\"?",
+            "(what happens at the front door?) ",
+        ] {
+            assert!(is_question(q), "{q}");
+        }
+        for q in [
+            "care leavers accommodation",
+            "private fostering",
+            "CSE",
+            "",
+            "   ",
+            "\"how are\" children seen",
+            "however children are seen",
+        ] {
+            assert!(!is_question(q), "{q}");
+        }
+        let d = Ranking::default();
+        assert_eq!(d.operator_for("how?", Operator::All), Operator::Any);
+        assert_eq!(d.operator_for("police help", Operator::All), Operator::All);
+        assert_eq!(d.operator_for("police help", Operator::Any), Operator::Any);
+        assert_eq!(
+            Ranking::plain().operator_for("how?", Operator::All),
+            Operator::All
+        );
     }
 
     #[test]

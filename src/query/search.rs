@@ -70,7 +70,9 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
             clauses.push((TOccur::MustNot, authority));
         }
     } else {
-        let parsed = parser::parse(&q.text, q.operator, q.lenient)?;
+        // Ranking: a question is searched with any word (src/ranking.rs).
+        let operator = q.ranking.operator_for(&q.text, q.operator);
+        let parsed = parser::parse(&q.text, operator, q.lenient)?;
         // Ranking: stop words out, vocabulary spans in (src/ranking.rs).
         let parsed = parsed.map(|node| ranking::rewrite(node, &q.ranking));
         match parsed.and_then(|node| compiler.compile(&node, true)) {
@@ -265,7 +267,7 @@ fn widen(
     place: &crate::index::IndexPlace,
 ) -> Result<(Box<dyn TQuery>, Option<ranking::AllSpans>)> {
     let threshold = q.ranking.fallback_threshold();
-    if q.operator != Operator::All || threshold == 0 {
+    if q.ranking.operator_for(&q.text, q.operator) != Operator::All || threshold == 0 {
         return Ok((all, None));
     }
     let mut clauses: Vec<(TOccur, Box<dyn TQuery>)> = vec![(TOccur::Must, all.box_clone())];
@@ -830,6 +832,38 @@ mod tests {
                 .count();
             assert_eq!(results.total, expected as u64, "{q:?}");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn a_question_matches_any_of_its_words() -> Result<()> {
+        let reports = corpus(6, 10);
+        let index = indexed(&reports)?;
+        let has = |p: &Paragraph, w: &str| stems(&p.text).contains(w);
+        let count = |f: &dyn Fn(&Paragraph) -> bool| {
+            all_paragraphs(&reports).filter(|p| f(p)).count() as u64
+        };
+        let any = count(&|p| has(p, "polic") || has(p, "help"));
+        let both = count(&|p| has(p, "polic") && has(p, "help"));
+        assert!(any > both && both > 0, "the fixture tells the two apart");
+        // The default ranking without its all-words fallback, so that totals show the operator.
+        let mut default = crate::Ranking::default();
+        default.fallback_below(0);
+        let total = |text: &str, ranking: &crate::Ranking| -> Result<u64> {
+            let mut q = Query::new(text);
+            q.ranking(ranking.clone());
+            Ok(index.search(&q)?.total)
+        };
+        // A question (by its `?` or by its first word) matches any word; the same words typed
+        // as keywords match all of them.
+        assert_eq!(total("police help?", &default)?, any);
+        assert_eq!(total("how do police help", &default)?, any);
+        assert_eq!(total("police help", &default)?, both);
+        // An explicit `AND` keeps its meaning in a question.
+        assert_eq!(total("police AND help?", &default)?, both);
+        let mut off = default.clone();
+        off.questions_any_word(false);
+        assert_eq!(total("how do police help?", &off)?, both);
         Ok(())
     }
 
