@@ -13,7 +13,9 @@ use crate::ranking::Ranking;
 /// and the facet counts stop describing the question, and long paragraphs that repeat one
 /// common word crowd the top. All-words keeps the matching set (and so "how many of these are
 /// in inadequate sections") about the whole question. Its weakness is recall on long or
-/// paraphrased questions; use `OR` in the query, or [`Operator::Any`], for those.
+/// paraphrased questions: the default [`Ranking`] searches a query phrased as a question with
+/// [`Operator::Any`] ([`Ranking::questions_any_word`]); `OR` in the query, or
+/// [`Operator::Any`], does the same for any query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Operator {
     /// Every word must match (unless the [`Ranking`] fallback widens a query that finds too
