@@ -456,6 +456,28 @@ fn run_archive(root: &Path, per_query: bool) -> Result<(), harness::Error> {
         ),
         ("FTS5", Box::new(|q| fts5.search(q))),
     ];
+    if let Some(depth) = std::env::args()
+        .skip_while(|a| a != "--unjudged")
+        .nth(1)
+        .and_then(|d| d.parse::<usize>().ok())
+    {
+        // For judges: each system's unjudged paragraphs in its first `depth`, once per query.
+        for q in &set.queries {
+            let mut seen = std::collections::HashSet::new();
+            for (_, system) in &systems {
+                let ranking = system(q)?;
+                for (file, excerpt, text) in archive::unjudged(&corpus, &set, q, &ranking, depth) {
+                    if seen.insert(excerpt.clone()) {
+                        println!(
+                            "## {} ({}) {:?}\n{text}\n  {{ grade = ?, report = \"{file}\", text = \"{excerpt}\" }},\n",
+                            q.id, q.half, q.text
+                        );
+                    }
+                }
+            }
+        }
+        return Ok(());
+    }
     let mut runs = Vec::new();
     for (name, system) in &systems {
         runs.push(Run::of(name, system, &set.queries)?);

@@ -382,3 +382,56 @@ pub fn mean_reports_in_top(rankings: &[Vec<String>], corpus: &Corpus, k: usize) 
         .sum();
     total as f64 / rankings.len() as f64
 }
+
+/// The paragraphs of `ranking`'s first `depth` that were never judged for `q` (not in its
+/// pool), for pooling a new system: each as the judgment line to complete (its report's file
+/// stem and an excerpt unique within that report) and the paragraph's text to read.
+pub fn unjudged(
+    corpus: &Corpus,
+    set: &ArchiveSet,
+    q: &EvalQuery,
+    ranking: &[String],
+    depth: usize,
+) -> Vec<(String, String, String)> {
+    let pool = &set.pooled[&q.id];
+    let mut out = Vec::new();
+    for id in ranking.iter().take(depth) {
+        if pool.contains(id) {
+            continue;
+        }
+        let Some(i) = corpus.paragraphs.iter().position(|p| &p.id == id) else {
+            continue;
+        };
+        let file = &corpus.files[i];
+        let form = match_form(&corpus.paragraphs[i].text);
+        let others: Vec<String> = corpus
+            .paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i && &corpus.files[*j] == file)
+            .map(|(_, p)| match_form(&p.text))
+            .collect();
+        // The first window of about 70 characters, cut at spaces, found in no other paragraph
+        // of the report and free of quotes (the judgment is a TOML string).
+        let words: Vec<&str> = form.split(' ').collect();
+        let mut excerpt = form.clone();
+        'start: for s in 0..words.len() {
+            let mut e = s;
+            let mut len = 0;
+            while e < words.len() && len < 70 {
+                len += words[e].len() + 1;
+                e += 1;
+            }
+            let cand = words[s..e].join(" ");
+            if cand.len() >= 40
+                && !cand.contains(['"', '\\'])
+                && !others.iter().any(|o| o.contains(&cand))
+            {
+                excerpt = cand;
+                break 'start;
+            }
+        }
+        out.push((file.clone(), excerpt, corpus.paragraphs[i].text.clone()));
+    }
+    out
+}
