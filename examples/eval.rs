@@ -467,7 +467,7 @@ fn run_archive(root: &Path, per_query: bool) -> Result<(), harness::Error> {
             for (_, system) in &systems {
                 let ranking = system(q)?;
                 for (file, excerpt, text) in archive::unjudged(&corpus, &set, q, &ranking, depth) {
-                    if seen.insert(excerpt.clone()) {
+                    if seen.insert((file.clone(), excerpt.clone())) {
                         println!(
                             "## {} ({}) {:?}\n{text}\n  {{ grade = ?, report = \"{file}\", text = \"{excerpt}\" }},\n",
                             q.id, q.half, q.text

@@ -363,6 +363,27 @@ fn run_archive(root: &Path, embedder: Embedder, per_query: bool) -> Result<(), h
     if !fusions.contains(&pick) {
         fusions.push(pick);
     }
+    if let Some(depth) = value(&std::env::args().collect::<Vec<_>>(), "--unjudged")
+        .and_then(|d| d.parse::<usize>().ok())
+    {
+        // For judges: each hybrid's unjudged paragraphs in its first `depth`, once per query.
+        for q in &set.queries {
+            let mut seen = HashSet::new();
+            for f in fusions.iter().filter(|f| **f != Fusion::VECTORS_ONLY) {
+                let setup = f.setup();
+                let ranking = hybrid_index.search(q, setup.as_ref())?;
+                for (file, excerpt, text) in archive::unjudged(&corpus, &set, q, &ranking, depth) {
+                    if seen.insert((file.clone(), excerpt.clone())) {
+                        println!(
+                            "## {} ({}) {:?}\n{text}\n  {{ grade = ?, report = \"{file}\", text = \"{excerpt}\" }},\n",
+                            q.id, q.half, q.text
+                        );
+                    }
+                }
+            }
+        }
+        return Ok(());
+    }
     let runs = systems(&lexical_index, &hybrid_index, &fusions, &set.queries)?;
     for (label, half) in [("tuning half", &tune), ("test half", &test)] {
         println!("\n### {label}\n");
