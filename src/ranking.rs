@@ -13,7 +13,7 @@
 //!    phrase is scaled down to the span's size, synonyms weigh less), and the best form counts
 //!    (a paragraph that writes both "CSE" and "child sexual exploitation" is not counted
 //!    twice).
-//! 3. **All words, with a fallback.** Under [`Operator::All`](crate::Operator::All) every
+//! 3. **All words, with a fallback.** Under [`Operator::All`] every
 //!    span must match; when that finds fewer than [`Ranking::fallback_below`] paragraphs, any
 //!    span may match instead and the paragraphs that match every span stay on top.
 //! 4. **Section headings count a little.** A word in the paragraph's section heading adds a
@@ -26,7 +26,7 @@
 //!    Yorkshire council") are not required of the text; that council's paragraphs gain a
 //!    score instead ([`Ranking::authority_weight`]).
 //!
-//! 7. **A question asks, it does not list.** Under [`Operator::All`](crate::Operator::All),
+//! 7. **A question asks, it does not list.** Under [`Operator::All`],
 //!    a query phrased as a question ("how are allegations against professionals managed?":
 //!    it ends with `?` or opens with a question word) joins its words with *any*
 //!    ([`Ranking::questions_any_word`]): the words of a question describe the answer loosely,
@@ -343,7 +343,7 @@ impl Ranking {
         self
     }
 
-    /// Under [`Operator::All`](crate::Operator::All), when fewer than `n` paragraphs match
+    /// Under [`Operator::All`], when fewer than `n` paragraphs match
     /// every span (within the filters), match any span instead, keeping the all-span matches
     /// on top. Their scores are left as they are (BM25 of the words they match, see
     /// [`Hit::score`](crate::Hit::score)): the order, not a bonus, puts them first, so a
