@@ -311,6 +311,19 @@ impl<'r> Chunker<'r> {
                 gap = 0;
                 continue;
             }
+            if grade_only(text).is_some()
+                && self
+                    .open
+                    .as_ref()
+                    .is_some_and(|o| o.number.is_none() && ends_with_copula(&o.text))
+            {
+                // The grade finishes the open sentence ("The effectiveness of the Local
+                // Safeguarding Children Board (LSCB) is" / "good" on a cover): it is the
+                // sentence's last word, not a table cell.
+                self.content(line, gap);
+                gap = 0;
+                continue;
+            }
             if is_contents_entry(text) || grade_only(text).is_some() || table_row(text).is_some() {
                 // A grade set in a narrow box wraps: "Requires improvement" / "to be good".
                 if grade_only(text).is_some() {
@@ -654,6 +667,11 @@ impl<'r> Chunker<'r> {
     /// Whether an unnumbered line starts a new block rather than continuing the open one.
     fn starts_new_block(&self, open: &Block, line: &Line, gap: usize) -> bool {
         let text = line.text.as_str();
+        if framework::is_boilerplate(text) {
+            // A statutory sentence printed in every report never continues the text above it,
+            // even when that text did not end its sentence.
+            return true;
+        }
         let lower_start = starts_lowercase(text);
         if line.bullet == Some(2) {
             return false;
@@ -1001,6 +1019,21 @@ fn strip_section_prefix(lower: &str) -> &str {
         }
     }
     lower.trim()
+}
+
+/// Whether `t` ends with a verb that a grade completes ("… is", "… remains"): a sentence a
+/// grade on the next line finishes.
+fn ends_with_copula(t: &str) -> bool {
+    let last = t
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "is" | "are" | "was" | "were" | "be" | "been" | "remains" | "remain"
+    )
 }
 
 fn starts_lowercase(t: &str) -> bool {
