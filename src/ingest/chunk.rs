@@ -20,7 +20,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::framework::{self, SectionRole, Template};
-use super::judgement::{area_in, grade_only, heading_judgement, table_row};
+use super::judgement::{area_in, grade_only, grade_scale_label, heading_judgement, table_row};
 use super::normalise::{Line, LineKind};
 use super::Warning;
 use crate::citation;
@@ -479,6 +479,14 @@ impl<'r> Chunker<'r> {
             return None;
         }
         if (ends_sentence(text) || text.ends_with([',', ';', ':', '-', '–'])) && !question {
+            return None;
+        }
+        // A grade scale's row ("Good (Grade 2)"), and the definition beside or below its label,
+        // are a table's cells.
+        let prev_text = lines[..at].iter().rev().find(|l| l.kind == LineKind::Text);
+        if grade_scale_label(text).is_some()
+            || prev_text.is_some_and(|p| grade_scale_label(&p.text).is_some())
+        {
             return None;
         }
         // A sentence ends inside it: the last line of a paragraph ("However, this remains
