@@ -303,11 +303,13 @@ impl Job {
         let mut budget = self.inflate;
         inflate::check_raw(&self.bytes, &mut budget).map_err(Failure::Inflated)?;
         let mut doc = pdf_extract::Document::load_mem(&self.bytes).map_err(|e| load_failure(&e))?;
-        if doc.is_encrypted() {
-            if doc.decrypt("").is_err() {
-                return Err(Failure::Encrypted);
-            }
-            // Encrypted stream data could not be measured raw: measure it decrypted.
+        if doc.is_encrypted() && doc.decrypt("").is_err() {
+            return Err(Failure::Encrypted);
+        }
+        // lopdf decrypts a PDF that opens with the empty password while it loads it (and then
+        // no longer calls it encrypted): `was_encrypted`. Encrypted stream data could not be
+        // measured raw: measure it decrypted, before anything inflates it.
+        if doc.was_encrypted() {
             let mut budget = self.inflate;
             inflate::check_document(&doc, &mut budget).map_err(Failure::Inflated)?;
         }
