@@ -12,7 +12,9 @@
 //! - **Table cells** separated by a wide gap become separate lines with a blank line between,
 //!   as `pdftotext` writes them, so that judgement tables read the same from both.
 //! - **Bullet glyphs** drawn from Symbol or Wingdings fonts come out as private-use characters
-//!   (U+F0B7, U+F06E, U+F02D, …); they become `•`, a bullet the normaliser strips.
+//!   (U+F0B7, U+F06E, U+F02D, …); they become the characters they draw (`•`, `■`, `−`, …, one
+//!   table shared with the normaliser, which strips them as bullets), each distinct, so that a
+//!   sub-list's marker stays distinct from its list's.
 //! - Line-end hyphens are kept as drawn (`decision-` / `making`); joining is the chunker's job.
 //! - Indents before paragraph markers (`  5.  Most child…`) are trimmed.
 //!
