@@ -304,6 +304,20 @@ impl Job {
         // Before lopdf inflates anything (object streams, while it loads): what would it?
         let mut budget = self.inflate;
         inflate::check_raw(&self.bytes, &mut budget).map_err(Failure::Inflated)?;
+        // An encrypted file's object streams are encrypted in it (the raw measure cannot
+        // inflate them), and lopdf decrypts and inflates them while it loads the file: load a
+        // copy that it cannot inflate them in, for the key, and measure them decrypted first.
+        let sealed = inflate::sealed_object_streams(&self.bytes);
+        if !sealed.is_empty() {
+            let copy = inflate::defused(&self.bytes, &sealed);
+            if let Ok(stub) = pdf_extract::Document::load_mem(&copy) {
+                if let Some(state) = &stub.encryption_state {
+                    let mut budget = self.inflate;
+                    inflate::check_sealed(&self.bytes, &sealed, state, &mut budget)
+                        .map_err(Failure::Inflated)?;
+                }
+            }
+        }
         let mut doc = pdf_extract::Document::load_mem(&self.bytes).map_err(|e| load_failure(&e))?;
         if doc.is_encrypted() && doc.decrypt("").is_err() {
             return Err(Failure::Encrypted);
