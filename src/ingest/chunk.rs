@@ -1265,6 +1265,103 @@ mod tests {
     }
 
     #[test]
+    fn sub_list_items_stay_with_their_item_by_their_marker() {
+        // The SIF local-area facts: `■` items (Wingdings U+F06E) with `−` sub-lists (Symbol
+        // U+F02D), one marker set alone on its line as `pdftotext` writes it after a wide gap.
+        let text = format!(
+            "{COVER}Information about this local authority area\n\nChildren living in this area\n\n\
+             \u{f06e} The proportion of children entitled to free school meals:\n\u{f02d}\n\n\
+             in primary schools is 14% (the national average is 16%)\n\n\
+             \u{f02d} in secondary schools is 11% (the national average is 14%).\n\
+             \u{f06e} Children and young people from minority ethnic groups account for 8% of all children.\n\
+             Children looked after in this area\n\n\
+             \u{f06e} At 30 November 2015, 758 children were being looked after. Of this number:\n\
+             \u{f02d}\n\n138 (18.2%) live outside the local authority area\n\n\
+             \u{f02d} 46 live in residential children’s homes, of whom 26.1% live out of the area\n"
+        );
+        let ps = body(run(&text));
+        let texts: Vec<(&str, &str)> = ps
+            .iter()
+            .map(|p| (p.section.as_str(), p.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (
+                    "Information about this local authority area: Children living in this area",
+                    "The proportion of children entitled to free school meals: in primary schools \
+                     is 14% (the national average is 16%) in secondary schools is 11% (the national \
+                     average is 14%)."
+                ),
+                (
+                    "Information about this local authority area: Children living in this area",
+                    "Children and young people from minority ethnic groups account for 8% of all children."
+                ),
+                (
+                    "Information about this local authority area: Children looked after in this area",
+                    "At 30 November 2015, 758 children were being looked after. Of this number: \
+                     138 (18.2%) live outside the local authority area 46 live in residential \
+                     children’s homes, of whom 26.1% live out of the area"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_with_a_sentence_end_inside_is_no_heading() {
+        let text = format!(
+            "{COVER}Inspection judgements about the local authority\n\n\
+             The experiences and progress of children who need help and protection are good\n\n\
+             9. Audits are used well to quality assure social work practice.\n\
+             However, this remains underdeveloped. (Recommendation)\n\n\
+             10. Social workers and courts work well together.\n"
+        );
+        let ps = body(run(&text));
+        assert_eq!(ps.len(), 2);
+        assert!(ps[0].text.ends_with("underdeveloped. (Recommendation)"));
+        assert_eq!(ps[0].section, ps[1].section);
+    }
+
+    #[test]
+    fn a_grade_scale_table_is_its_paragraphs_content() {
+        let text = format!(
+            "{COVER}Inspection judgements about the local authority\n\n\
+             9. All inspection judgements are made using the following four point scale:\n\
+             Outstanding (Grade 1) A service that significantly exceeds\n\nminimum requirements\n\n\
+             Good (Grade 2)\n\nA service that exceeds minimum\nrequirements\n\n\
+             10. Social workers and courts work well together.\n"
+        );
+        let ps = body(run(&text));
+        assert_eq!(ps.len(), 2);
+        assert!(
+            ps[0]
+                .text
+                .ends_with("Good (Grade 2) A service that exceeds minimum requirements"),
+            "{}",
+            ps[0].text
+        );
+        assert_eq!(ps[0].section, ps[1].section);
+    }
+
+    #[test]
+    fn a_judgement_heading_interleaved_with_its_grade_cell_is_found() {
+        // `pdftotext` interleaves the judgement box's two columns, each wrapped over two lines.
+        let text = format!(
+            "{COVER}Inspection judgements about the local authority\n\n\
+             The experiences and progress of\nRequires\n\
+             children who need help and protection improvement\nInspection findings\n\
+             9. Social workers and courts work well together.\n"
+        );
+        let ps = body(run(&text));
+        assert_eq!(ps[0].number, Some(9));
+        assert_eq!(
+            ps[0].section,
+            "The experiences and progress of children who need help and protection: Inspection findings"
+        );
+        assert_eq!(ps[0].area, Some(Area::HelpAndProtection));
+    }
+
+    #[test]
     fn out_of_sequence_numbers_are_text() {
         let text = format!("{COVER}Summary of key findings\n\n5. First point is made here.\n3. Not a paragraph start but a list inside.\n6. Next point.\n");
         let ps = body(run(&text));

@@ -738,6 +738,27 @@ mod tests {
     }
 
     #[test]
+    fn bullet_markers_are_kept_distinct_and_a_lone_marker_goes_to_the_next_line() {
+        let lines = normalise("\u{f06e} Free school meals:\n\u{f02d}\n\nin primary schools\n\u{f02d} in secondary schools\n−2% change\n");
+        let marks: Vec<_> = lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.bullet, l.marker))
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                ("Free school meals:", Some(1), Some('■')),
+                ("", None, None),
+                ("", None, None),
+                ("in primary schools", Some(1), Some('−')),
+                ("in secondary schools", Some(1), Some('−')),
+                ("−2% change", None, None),
+                ("", None, None),
+            ]
+        );
+    }
+
+    #[test]
     fn bullets_of_every_kind() {
         for s in [
             "- Care leavers",
