@@ -117,9 +117,25 @@ fn first_difference(a: &ParsedReport, b: &ParsedReport) -> Option<String> {
     ))
 }
 
-/// Reports of the sample whose PDF paragraphs equal their `pdftotext` paragraphs, as measured
-/// when this test was written (29 of 50). The test fails if fewer agree.
-const AGREEING_AT_LEAST: usize = 44;
+/// Reports of the sample whose paragraphs cannot agree, and why (each read in the PDF, with
+/// poppler's `pdftohtml -xml` for positions). The test fails if one of them starts to agree,
+/// so that the list stays true.
+const EXCEPTIONS: &[(&str, &str)] = &[(
+    // Page 13: "…to become more self-" / "confident." ends a paragraph (the next line, "Risks
+    // for children who frequently go missing…", starts 39 units below it where lines are 22
+    // apart). `pdftotext` joins a line broken at a hyphen with the next one ("…to become more
+    // selfconfident.", 84 characters, as long as a full line), so the text no longer shows the
+    // short last line that ends the paragraph, and the text path reads one paragraph where the
+    // PDF reader, which keeps the two lines, reads two (the PDF's). Nothing left in the text
+    // tells the joined line from a full one.
+    "birmingham-2016-sif-reinspection",
+    "pdftotext joined a hyphenated last line; the paragraph end is lost from the text",
+)];
+
+/// Reports of the sample whose PDF paragraphs equal their `pdftotext` paragraphs: all but
+/// [`EXCEPTIONS`] (49 of 50, measured 2026-12-01 on branch `pdf3`). The test fails if fewer
+/// agree.
+const AGREEING_AT_LEAST: usize = 49;
 
 #[test]
 fn pdf_paragraphs_equal_pdftotext_paragraphs() {
@@ -130,17 +146,27 @@ fn pdf_paragraphs_equal_pdftotext_paragraphs() {
     let ingester = Ingester::new();
     let mut agree = 0;
     let mut report = Vec::new();
+    let mut wrong = Vec::new();
     let files = pdfs_in(&dir.join("pdf"));
     for pdf in &files {
-        let txt = dir
-            .join("text")
-            .join(pdf.file_stem().unwrap())
-            .with_extension("txt");
+        let stem = pdf.file_stem().unwrap().to_string_lossy().to_string();
+        let txt = dir.join("text").join(&stem).with_extension("txt");
         let from_text = ingester.ingest_file(&txt).unwrap();
         let from_pdf = ingester.ingest_file(pdf).unwrap();
-        match first_difference(&from_text, &from_pdf) {
-            None => agree += 1,
-            Some(d) => report.push(format!("{}: {d}", pdf.display())),
+        let excepted = EXCEPTIONS.iter().find(|(name, _)| *name == stem);
+        match (first_difference(&from_text, &from_pdf), excepted) {
+            (None, None) => agree += 1,
+            (None, Some(_)) => {
+                agree += 1;
+                wrong.push(format!("{stem} agrees now: remove it from EXCEPTIONS"));
+            }
+            (Some(d), Some((_, why))) => {
+                report.push(format!("{} (known: {why}): {d}", pdf.display()))
+            }
+            (Some(d), None) => {
+                report.push(format!("{}: {d}", pdf.display()));
+                wrong.push(format!("{stem} differs"));
+            }
         }
     }
     println!(
@@ -150,6 +176,8 @@ fn pdf_paragraphs_equal_pdftotext_paragraphs() {
     for line in &report {
         println!("{line}");
     }
+    // Every report but the known exceptions agrees.
+    assert!(wrong.is_empty(), "{}", wrong.join("; "));
     assert!(
         agree >= AGREEING_AT_LEAST.min(files.len()),
         "{agree} of {} agree",
@@ -525,4 +553,66 @@ fn decompression_bombs_are_limits_before_anything_is_inflated() {
         .read(&build_pdf(&two), "hostile.pdf")
         .unwrap_err();
     assert!(err.to_string().contains("together"), "{err}");
+}
+
+#[test]
+fn an_encrypted_decompression_bomb_is_measured_after_decryption() {
+    // `tests/fixtures/encrypted-bomb.pdf`: one page whose content stream is 20 MiB of spaces
+    // in 20 KB of deflate, encrypted by qpdf (AES-256, empty user password: readable). Its
+    // stream data is encrypted in the file, so the measure of the raw bytes cannot inflate it;
+    // the reader measures it again once lopdf has decrypted it, before pdf-extract inflates it.
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/encrypted-bomb.pdf"
+    ))
+    .unwrap();
+    assert!(bytes.len() < 30_000, "{}", bytes.len());
+    let started = std::time::Instant::now();
+    let err = PdfReader::new()
+        .max_inflated_bytes(64 << 20, 8 << 20)
+        .read(&bytes, "hostile.pdf")
+        .unwrap_err();
+    assert!(matches!(err, Error::PdfLimit { .. }), "{err}");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with("hostile.pdf: ") && msg.contains("decompressed"),
+        "{msg}"
+    );
+    assert!(msg.contains(&(8u64 << 20).to_string()), "{msg}");
+    // Over the total limit too (one stream of 20 MiB against 16 MiB in all).
+    let err = PdfReader::new()
+        .max_inflated_bytes(16 << 20, 64 << 20)
+        .read(&bytes, "hostile.pdf")
+        .unwrap_err();
+    assert!(err.to_string().contains("together"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+    // Under the limits (the defaults: 64 MiB a stream), it decrypts and inflates, and draws
+    // nothing: no text layer.
+    let err = read(&bytes).unwrap_err();
+    assert!(matches!(err, Error::PdfNoText { .. }), "{err}");
+}
+
+/// An encrypted PDF's object streams are encrypted in the file, so the measure of the raw bytes
+/// cannot inflate them, and lopdf 0.42 decrypts and inflates them while it loads the file, before
+/// the measure after decryption (which does not see them: they are not kept). The reader
+/// measures them first, decrypted with the key of a copy in which lopdf cannot inflate them.
+/// The fixture (`tests/fixtures/encrypted-object-stream-bomb.pdf`, made with qpdf: AES-256,
+/// empty user password, a 20 MiB string in an object stream of 20 KB) was read as a page without
+/// text, peaking at about 65 MB, before that.
+#[test]
+fn an_encrypted_object_stream_bomb_is_a_limit() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/encrypted-object-stream-bomb.pdf"
+    ))
+    .unwrap();
+    let err = PdfReader::new()
+        .max_inflated_bytes(64 << 20, 8 << 20)
+        .read(&bytes, "hostile.pdf")
+        .unwrap_err();
+    assert!(matches!(err, Error::PdfLimit { .. }), "{err}");
+    assert!(err.to_string().contains("decompressed"), "{err}");
+    // Under the default limits it loads, and draws nothing.
+    let err = read(&bytes).unwrap_err();
+    assert!(matches!(err, Error::PdfNoText { .. }), "{err}");
 }

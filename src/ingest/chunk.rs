@@ -20,7 +20,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::framework::{self, SectionRole, Template};
-use super::judgement::{area_in, grade_only, heading_judgement, table_row};
+use super::judgement::{area_in, grade_only, grade_scale_label, heading_judgement, table_row};
 use super::normalise::{Line, LineKind};
 use super::Warning;
 use crate::citation;
@@ -113,12 +113,26 @@ struct Layout {
 }
 
 impl Layout {
+    /// Measured on the lines of running prose: not bullet items, nor paragraph starts (whose
+    /// number one converter sets on the line and another on a line of its own), nor the two
+    /// lines around a line-end hyphen (which one converter keeps and another joins into one
+    /// long line), nor lines much longer than the typical (joined lines, tables), so that one
+    /// report measures the same whichever converter made its text.
     fn measure(lines: &[Line]) -> Layout {
-        let mut lens: Vec<usize> = lines
-            .iter()
-            .filter(|l| l.kind == LineKind::Text && l.raw_len >= 40)
-            .map(|l| l.raw_len)
-            .collect();
+        let text: Vec<&Line> = lines.iter().filter(|l| l.kind == LineKind::Text).collect();
+        let mut prose: Vec<&Line> = Vec::with_capacity(text.len());
+        for (i, l) in text.iter().enumerate() {
+            let after_hyphen = i > 0 && text[i - 1].text.ends_with('-');
+            if l.raw_len >= 40
+                && l.bullet.is_none()
+                && parse_number(&l.text).is_none()
+                && !l.text.ends_with('-')
+                && !after_hyphen
+            {
+                prose.push(l);
+            }
+        }
+        let mut lens: Vec<usize> = prose.iter().map(|l| l.raw_len).collect();
         if lens.is_empty() {
             return Layout {
                 wrapped: false,
@@ -129,11 +143,15 @@ impl Layout {
         let median = lens[lens.len() / 2];
         let p90 = lens[lens.len() * 9 / 10];
         // Wrapped text has most long lines within a narrow band and few very long lines.
-        let unterminated = lines
-            .iter()
-            .filter(|l| l.kind == LineKind::Text && l.raw_len >= 40 && !ends_sentence(&l.text))
-            .count();
+        let unterminated = prose.iter().filter(|l| !ends_sentence(&l.text)).count();
         let wrapped = median <= 110 && p90 <= 130 && unterminated * 2 >= lens.len();
+        // The width of a full line: the median again without the lines much longer than it.
+        let full: Vec<usize> = lens
+            .iter()
+            .copied()
+            .filter(|&n| n <= median * 3 / 2)
+            .collect();
+        let median = full.get(full.len() / 2).copied().unwrap_or(median);
         Layout {
             wrapped,
             width: median,
@@ -219,6 +237,10 @@ struct Chunker<'r> {
     unread_after_end: Option<(usize, usize)>,
     open: Option<Block>,
     out: Vec<Block>,
+    /// The markers of the list being read, outermost first: an item whose marker differs from
+    /// the list's first is a sub-list item (`−` items under a `■` item), which stays with the
+    /// item it belongs to. Emptied by a heading, a numbered paragraph and prose.
+    list: Vec<char>,
 }
 
 impl<'r> Chunker<'r> {
@@ -248,6 +270,7 @@ impl<'r> Chunker<'r> {
             unread_after_end: None,
             open: None,
             out: Vec::new(),
+            list: Vec::new(),
         }
     }
 
@@ -340,6 +363,7 @@ impl<'r> Chunker<'r> {
             }
             if let Some((n, rest)) = self.numbered_start(lines, i - 1) {
                 self.close();
+                self.list.clear();
                 if self.part == Part::Cover {
                     self.part = Part::LocalAuthority;
                 }
@@ -363,6 +387,22 @@ impl<'r> Chunker<'r> {
                 let mut last_number = line.number;
                 for _ in 0..3 {
                     let Some(next) = lines.get(i) else { break };
+                    // The judgement box's two columns, each wrapped over two lines, interleaved
+                    // by conversion: "The experiences and progress of" / "Requires" /
+                    // "children who need help and protection improvement". The grade's lines
+                    // are the table's grade cell, not part of the heading.
+                    if known_heading(&heading_text) && next.number == last_number + 1 {
+                        if let Some(rest) = lines
+                            .get(i + 1)
+                            .filter(|after| after.number == next.number + 1)
+                            .and_then(|after| interleaved_grade(&next.text, after))
+                        {
+                            heading_text = format!("{heading_text} {rest}");
+                            last_number = next.number + 1;
+                            i += 2;
+                            continue;
+                        }
+                    }
                     let continues = next.kind == LineKind::Text
                         && next.number == last_number + 1
                         && starts_lowercase(&next.text);
@@ -391,6 +431,7 @@ impl<'r> Chunker<'r> {
                     }
                 }
                 self.close();
+                self.list.clear();
                 let kind = self.classify(&heading_text, lines, i, line.heading);
                 self.apply_heading(kind, heading_text);
                 gap = 0;
@@ -451,6 +492,19 @@ impl<'r> Chunker<'r> {
             return None;
         }
         if (ends_sentence(text) || text.ends_with([',', ';', ':', '-', '–'])) && !question {
+            return None;
+        }
+        // A grade scale's row ("Good (Grade 2)"), and the definition beside or below its label,
+        // are a table's cells.
+        let prev_text = lines[..at].iter().rev().find(|l| l.kind == LineKind::Text);
+        if grade_scale_label(text).is_some()
+            || prev_text.is_some_and(|p| grade_scale_label(&p.text).is_some())
+        {
+            return None;
+        }
+        // A sentence ends inside it: the last line of a paragraph ("However, this remains
+        // underdeveloped. (Recommendation)"), not a heading.
+        if has_inner_sentence_end(text) {
             return None;
         }
         // A line that directly continues an unterminated line is wrapped prose, not a heading
@@ -648,13 +702,20 @@ impl<'r> Chunker<'r> {
     /// A content line outside any heading.
     fn content(&mut self, line: &Line, gap: usize) {
         let text = line.text.replace('\t', " ");
+        let level = self.list_level(line);
         let new_block = match &self.open {
             None => true,
             // Everything up to the next heading or number belongs to a numbered paragraph.
             Some(open) if open.number.is_some() => false,
+            // A sub-list item belongs to the item above it.
+            Some(_) if level >= 2 => false,
             Some(open) => self.starts_new_block(open, line, gap),
         };
         if new_block {
+            if line.bullet.is_none() {
+                // Prose ends any list.
+                self.list.clear();
+            }
             self.close();
             self.open = Some(self.block(None, &text, line));
         } else if let Some(open) = &mut self.open {
@@ -662,6 +723,20 @@ impl<'r> Chunker<'r> {
             open.last_line = line.number;
             open.last_len = line.raw_len;
         }
+    }
+
+    /// The nesting level of a bullet item by its marker (0 for a line without one): the list's
+    /// first marker is level 1, another marker under it level 2, and so on; a marker seen
+    /// before closes the levels under it.
+    fn list_level(&mut self, line: &Line) -> usize {
+        let Some(marker) = line.marker.filter(|_| line.bullet.is_some()) else {
+            return 0;
+        };
+        match self.list.iter().position(|&m| m == marker) {
+            Some(at) => self.list.truncate(at + 1),
+            None => self.list.push(marker),
+        }
+        self.list.len()
     }
 
     /// Whether an unnumbered line starts a new block rather than continuing the open one.
@@ -801,6 +876,27 @@ fn grade_cell_at_end(text: &str) -> Option<usize> {
         .find_map(|c| text.strip_suffix(c).map(str::len))?;
     let head = &text[..cut];
     (known_heading(head) && !head.trim().is_empty()).then_some(cut)
+}
+
+/// A grade cell's first line (`cell`: "Requires") set between a judgement heading's lines, and
+/// the heading's next line (`after`), which conversion ended with the rest of the grade
+/// ("children who need help and protection improvement"): the heading's words of `after`.
+fn interleaved_grade<'a>(cell: &str, after: &'a Line) -> Option<&'a str> {
+    if after.kind != LineKind::Text || !starts_lowercase(&after.text) || grade_only(cell).is_some()
+    {
+        return None;
+    }
+    let cell_words = cell.split_whitespace().count();
+    if cell_words == 0 || cell_words > 3 || !cell.starts_with(char::is_uppercase) {
+        return None;
+    }
+    let words: Vec<&str> = after.text.split_whitespace().collect();
+    (1..=4.min(words.len().saturating_sub(1))).find_map(|k| {
+        let tail = words[words.len() - k..].join(" ");
+        grade_only(&format!("{cell} {tail}"))?;
+        let cut = after.text.len() - tail.len();
+        Some(after.text[..cut].trim_end())
+    })
 }
 
 /// Headings recognised by their wording, whatever their length.
@@ -1046,6 +1142,25 @@ fn ends_sentence(t: &str) -> bool {
     t.ends_with(['.', '!', '?'])
 }
 
+/// A sentence end followed by more text: a word of at least three letters ending in `.`, `!`
+/// or `?`, then a space and a capital or an opening bracket or quote ("…underdeveloped.
+/// (Recommendation)"). Abbreviations are shorter ("St. Helens", "Mr. Smith") or end in a
+/// lowercase word ("e.g. the").
+fn has_inner_sentence_end(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).any(|w| {
+        let before = w[0].trim_end_matches(['.', '!', '?']);
+        w[0].len() > before.len()
+            && before.chars().count() >= 3
+            && before.chars().all(char::is_alphabetic)
+            && !matches!(before, "etc" | "Mrs")
+            && w[1]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || "(\"'‘“".contains(c))
+    })
+}
+
 /// Like [`ends_sentence`], and the last sentence boundary of the text is at its end (so an
 /// abbreviation such as "e.g." or "Mr." does not end a block).
 fn ends_at_sentence(t: &str) -> bool {
@@ -1180,6 +1295,103 @@ mod tests {
         assert_eq!(context.len(), 1);
         assert_eq!(context[0].number, None);
         assert!(context[0].text.contains("679 live with foster families"));
+    }
+
+    #[test]
+    fn sub_list_items_stay_with_their_item_by_their_marker() {
+        // The SIF local-area facts: `■` items (Wingdings U+F06E) with `−` sub-lists (Symbol
+        // U+F02D), one marker set alone on its line as `pdftotext` writes it after a wide gap.
+        let text = format!(
+            "{COVER}Information about this local authority area\n\nChildren living in this area\n\n\
+             \u{f06e} The proportion of children entitled to free school meals:\n\u{f02d}\n\n\
+             in primary schools is 14% (the national average is 16%)\n\n\
+             \u{f02d} in secondary schools is 11% (the national average is 14%).\n\
+             \u{f06e} Children and young people from minority ethnic groups account for 8% of all children.\n\
+             Children looked after in this area\n\n\
+             \u{f06e} At 30 November 2015, 758 children were being looked after. Of this number:\n\
+             \u{f02d}\n\n138 (18.2%) live outside the local authority area\n\n\
+             \u{f02d} 46 live in residential children’s homes, of whom 26.1% live out of the area\n"
+        );
+        let ps = body(run(&text));
+        let texts: Vec<(&str, &str)> = ps
+            .iter()
+            .map(|p| (p.section.as_str(), p.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (
+                    "Information about this local authority area: Children living in this area",
+                    "The proportion of children entitled to free school meals: in primary schools \
+                     is 14% (the national average is 16%) in secondary schools is 11% (the national \
+                     average is 14%)."
+                ),
+                (
+                    "Information about this local authority area: Children living in this area",
+                    "Children and young people from minority ethnic groups account for 8% of all children."
+                ),
+                (
+                    "Information about this local authority area: Children looked after in this area",
+                    "At 30 November 2015, 758 children were being looked after. Of this number: \
+                     138 (18.2%) live outside the local authority area 46 live in residential \
+                     children’s homes, of whom 26.1% live out of the area"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_with_a_sentence_end_inside_is_no_heading() {
+        let text = format!(
+            "{COVER}Inspection judgements about the local authority\n\n\
+             The experiences and progress of children who need help and protection are good\n\n\
+             9. Audits are used well to quality assure social work practice.\n\
+             However, this remains underdeveloped. (Recommendation)\n\n\
+             10. Social workers and courts work well together.\n"
+        );
+        let ps = body(run(&text));
+        assert_eq!(ps.len(), 2);
+        assert!(ps[0].text.ends_with("underdeveloped. (Recommendation)"));
+        assert_eq!(ps[0].section, ps[1].section);
+    }
+
+    #[test]
+    fn a_grade_scale_table_is_its_paragraphs_content() {
+        let text = format!(
+            "{COVER}Inspection judgements about the local authority\n\n\
+             9. All inspection judgements are made using the following four point scale:\n\
+             Outstanding (Grade 1) A service that significantly exceeds\n\nminimum requirements\n\n\
+             Good (Grade 2)\n\nA service that exceeds minimum\nrequirements\n\n\
+             10. Social workers and courts work well together.\n"
+        );
+        let ps = body(run(&text));
+        assert_eq!(ps.len(), 2);
+        assert!(
+            ps[0]
+                .text
+                .ends_with("Good (Grade 2) A service that exceeds minimum requirements"),
+            "{}",
+            ps[0].text
+        );
+        assert_eq!(ps[0].section, ps[1].section);
+    }
+
+    #[test]
+    fn a_judgement_heading_interleaved_with_its_grade_cell_is_found() {
+        // `pdftotext` interleaves the judgement box's two columns, each wrapped over two lines.
+        let text = format!(
+            "{COVER}Inspection judgements about the local authority\n\n\
+             The experiences and progress of\nRequires\n\
+             children who need help and protection improvement\nInspection findings\n\
+             9. Social workers and courts work well together.\n"
+        );
+        let ps = body(run(&text));
+        assert_eq!(ps[0].number, Some(9));
+        assert_eq!(
+            ps[0].section,
+            "The experiences and progress of children who need help and protection: Inspection findings"
+        );
+        assert_eq!(ps[0].area, Some(Area::HelpAndProtection));
     }
 
     #[test]

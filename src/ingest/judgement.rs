@@ -155,6 +155,22 @@ pub fn table_row(text: &str) -> Option<(Area, Grade)> {
     Some((area_in(label)?, grade))
 }
 
+/// A row of a grade scale's table, which names a grade and its number: "Outstanding (Grade
+/// 1)", "Requires improvement (Grade 3) A service that…" (the 2013 inspections' definitions
+/// of the four grades). Returns the grade.
+pub(crate) fn grade_scale_label(text: &str) -> Option<Grade> {
+    let open = text.find(" (")?;
+    if open > 40 {
+        return None;
+    }
+    let grade = grade_only(&text[..open])?;
+    let rest = text[open + 2..]
+        .strip_prefix(['G', 'g'])?
+        .strip_prefix("rade ")?;
+    let mut chars = rest.chars();
+    (chars.next().is_some_and(|c| c.is_ascii_digit()) && chars.next() == Some(')')).then_some(grade)
+}
+
 /// Lowercases, straightens apostrophes and collapses whitespace (tabs included).
 pub(crate) fn normalise_words(text: &str) -> String {
     normalise_words_prefix(text, usize::MAX)
@@ -261,6 +277,17 @@ mod tests {
             heading_judgement("An LSCB that is good coordinates the activity of partners."),
             None
         );
+    }
+
+    #[test]
+    fn grade_scale_rows() {
+        assert_eq!(grade_scale_label("Good (Grade 2)"), Some(Grade::Good));
+        assert_eq!(
+            grade_scale_label("Outstanding (Grade 1)  A service that significantly exceeds"),
+            Some(Grade::Outstanding)
+        );
+        assert_eq!(grade_scale_label("Good (the national average)"), None);
+        assert_eq!(grade_scale_label("Good practice (Grade 2)"), None);
     }
 
     #[test]

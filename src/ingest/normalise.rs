@@ -36,8 +36,15 @@ pub struct Line {
     pub text: String,
     /// What the line is.
     pub kind: LineKind,
-    /// Bullet nesting level when the line started with a bullet marker (1 = top level).
+    /// Bullet nesting level when the line started with a bullet marker (1 = top level; 2 when
+    /// the marker is indented: the chunker also nests items by their marker, see `marker`).
     pub bullet: Option<u8>,
+    /// The bullet marker, when the line started with one: the glyph as drawn, with the
+    /// private-use glyphs of the Symbol and Wingdings fonts mapped to what they look like
+    /// (`■`, `−`, …), so that a sub-list's marker (`−` under `■`) stays distinct from its
+    /// parent list's. A marker that stood alone on its line (as `pdftotext` writes it when a
+    /// wide gap separates it from its text) is given to the next text line.
+    pub marker: Option<char>,
     /// Number of leading spaces before any marker (hard-wrapped text that lost its bullet glyph
     /// keeps a lone leading space).
     pub indent: usize,
@@ -95,7 +102,30 @@ pub fn normalise(text: &str) -> Vec<Line> {
         }
         page = page.saturating_add(later);
     }
+    carry_lone_markers(&mut out);
     out
+}
+
+/// A bullet marker alone on its line (`pdftotext` sets a marker apart, with blank lines, when a
+/// wide gap separates it from its text) belongs to the next text line, when blank lines are all
+/// that stand between them and that line has no marker of its own.
+fn carry_lone_markers(lines: &mut [Line]) {
+    for i in 0..lines.len() {
+        if !(lines[i].is_blank() && lines[i].marker.is_some()) {
+            continue;
+        }
+        let (bullet, marker) = (lines[i].bullet, lines[i].marker);
+        lines[i].bullet = None;
+        lines[i].marker = None;
+        let next = (i + 1..lines.len()).find(|&k| !lines[k].is_blank());
+        if let Some(k) = next {
+            let item = &mut lines[k];
+            if item.kind == LineKind::Text && item.marker.is_none() && item.heading.is_none() {
+                item.bullet = bullet;
+                item.marker = marker;
+            }
+        }
+    }
 }
 
 /// Splits a line at HTML block boundaries (`</p>`, `<br>`), which conversions emit for what
@@ -137,6 +167,7 @@ fn clean_line(raw: &str, number: usize, raw_len: usize) -> Line {
         text: String::new(),
         kind: LineKind::Blank,
         bullet: None,
+        marker: None,
         indent,
         heading: None,
         raw_len,
@@ -157,8 +188,9 @@ fn clean_line(raw: &str, number: usize, raw_len: usize) -> Line {
     }
     let mut bullet = None;
     if heading.is_none() {
-        if let Some(rest) = strip_bullet(t) {
+        if let Some((marker, rest)) = strip_bullet(t) {
             bullet = Some(if indent >= 2 { 2 } else { 1 });
+            line.marker = Some(marker);
             t = rest;
         }
     }
@@ -367,37 +399,49 @@ fn strip_latex(s: &str) -> String {
     out
 }
 
-/// Strips a leading bullet marker, returning the rest.
-fn strip_bullet(t: &str) -> Option<&str> {
-    let mut chars = t.char_indices();
-    let (_, c) = chars.next()?;
-    let glyph = matches!(
-        c,
-        '•' | '■'
-            | '▪'
-            | '●'
-            | '◦'
-            | '○'
-            | '□'
-            | '◼'
-            | '➢'
-            | '►'
-            | '▶'
-            | '✓'
-            | '·'
-            | '‣'
-            | '⁃'
-    ) || ('\u{e000}'..='\u{f8ff}').contains(&c);
-    let ascii = matches!(c, '-' | '*' | '+' | '–' | '—');
-    if !(glyph || ascii) {
-        return None;
-    }
+/// The bullet glyph `c` stands for, when it is one: private-use glyphs of the Symbol and
+/// Wingdings fonts (which `pdftotext` and the PDF reader meet as U+F0xx) are mapped to the
+/// characters they draw, distinct from one another (a sub-list's `−` under a list's `■`);
+/// other private-use characters are bullets as they are. The one list of bullet glyphs, shared
+/// by the normaliser and the PDF reader.
+pub(crate) fn bullet_glyph(c: char) -> Option<char> {
+    let mapped = match c {
+        '\u{f0b7}' => '•',
+        '\u{f06e}' => '■',
+        '\u{f0a7}' => '▪',
+        '\u{f02d}' => '−',
+        '\u{f076}' => '❖',
+        '\u{f0d8}' => '➢',
+        '\u{f0fc}' => '✓',
+        '\u{f0a8}' => '□',
+        '\u{f06c}' => '●',
+        '\u{f071}' => '❑',
+        '\u{f075}' => '◆',
+        '•' | '■' | '▪' | '●' | '◦' | '○' | '□' | '◼' | '➢' | '►' | '▶' | '✓' | '·' | '‣' | '⁃'
+        | '❖' | '❑' | '◆' => c,
+        c if ('\u{e000}'..='\u{f8ff}').contains(&c) => c,
+        _ => return None,
+    };
+    Some(mapped)
+}
+
+/// Strips a leading bullet marker, returning the marker (see [`bullet_glyph`]) and the rest.
+fn strip_bullet(t: &str) -> Option<(char, &str)> {
+    let c = t.chars().next()?;
+    let glyph = bullet_glyph(c);
+    // Dashes, and a minus sign that is no private-use glyph, are markers only before a space
+    // (`-5%`, `−2` are not bullets); a glyph need not be.
+    let ascii = matches!(c, '-' | '*' | '+' | '–' | '—' | '−');
+    let marker = match glyph {
+        Some(g) if c != '−' => g,
+        _ if ascii => c,
+        _ => return None,
+    };
     let rest = &t[c.len_utf8()..];
-    // An ASCII marker must be followed by a space (`-5%` is not a bullet); a glyph need not.
     if ascii && !rest.starts_with([' ', '\t']) {
         return None;
     }
-    Some(rest.trim_start())
+    Some((marker, rest.trim_start()))
 }
 
 /// Removes markdown emphasis markers (`**bold**`, `__bold__`) but keeps lone asterisks. A
@@ -690,6 +734,27 @@ mod tests {
         assert_eq!(
             one(r"rates $\geq 50\%$ of cases").text,
             "rates ≥ 50% of cases"
+        );
+    }
+
+    #[test]
+    fn bullet_markers_are_kept_distinct_and_a_lone_marker_goes_to_the_next_line() {
+        let lines = normalise("\u{f06e} Free school meals:\n\u{f02d}\n\nin primary schools\n\u{f02d} in secondary schools\n−2% change\n");
+        let marks: Vec<_> = lines
+            .iter()
+            .map(|l| (l.text.as_str(), l.bullet, l.marker))
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                ("Free school meals:", Some(1), Some('■')),
+                ("", None, None),
+                ("", None, None),
+                ("in primary schools", Some(1), Some('−')),
+                ("in secondary schools", Some(1), Some('−')),
+                ("−2% change", None, None),
+                ("", None, None),
+            ]
         );
     }
 

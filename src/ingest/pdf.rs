@@ -12,7 +12,9 @@
 //! - **Table cells** separated by a wide gap become separate lines with a blank line between,
 //!   as `pdftotext` writes them, so that judgement tables read the same from both.
 //! - **Bullet glyphs** drawn from Symbol or Wingdings fonts come out as private-use characters
-//!   (U+F0B7, U+F06E, U+F02D, …); they become `•`, a bullet the normaliser strips.
+//!   (U+F0B7, U+F06E, U+F02D, …); they become the characters they draw (`•`, `■`, `−`, …, one
+//!   table shared with the normaliser, which strips them as bullets), each distinct, so that a
+//!   sub-list's marker stays distinct from its list's.
 //! - Line-end hyphens are kept as drawn (`decision-` / `making`); joining is the chunker's job.
 //! - Indents before paragraph markers (`  5.  Most child…`) are trimmed.
 //!
@@ -302,12 +304,28 @@ impl Job {
         // Before lopdf inflates anything (object streams, while it loads): what would it?
         let mut budget = self.inflate;
         inflate::check_raw(&self.bytes, &mut budget).map_err(Failure::Inflated)?;
-        let mut doc = pdf_extract::Document::load_mem(&self.bytes).map_err(|e| load_failure(&e))?;
-        if doc.is_encrypted() {
-            if doc.decrypt("").is_err() {
-                return Err(Failure::Encrypted);
+        // An encrypted file's object streams are encrypted in it (the raw measure cannot
+        // inflate them), and lopdf decrypts and inflates them while it loads the file: load a
+        // copy that it cannot inflate them in, for the key, and measure them decrypted first.
+        let sealed = inflate::sealed_object_streams(&self.bytes);
+        if !sealed.is_empty() {
+            let copy = inflate::defused(&self.bytes, &sealed);
+            if let Ok(stub) = pdf_extract::Document::load_mem(&copy) {
+                if let Some(state) = &stub.encryption_state {
+                    let mut budget = self.inflate;
+                    inflate::check_sealed(&self.bytes, &sealed, state, &mut budget)
+                        .map_err(Failure::Inflated)?;
+                }
             }
-            // Encrypted stream data could not be measured raw: measure it decrypted.
+        }
+        let mut doc = pdf_extract::Document::load_mem(&self.bytes).map_err(|e| load_failure(&e))?;
+        if doc.is_encrypted() && doc.decrypt("").is_err() {
+            return Err(Failure::Encrypted);
+        }
+        // lopdf decrypts a PDF that opens with the empty password while it loads it (and then
+        // no longer calls it encrypted): `was_encrypted`. Encrypted stream data could not be
+        // measured raw: measure it decrypted, before anything inflates it.
+        if doc.was_encrypted() {
             let mut budget = self.inflate;
             inflate::check_document(&doc, &mut budget).map_err(Failure::Inflated)?;
         }

@@ -8,7 +8,10 @@
 //! nothing but a small scratch buffer, and refuses the PDF when one stream, or all of them
 //! together, exceed the limit. It measures the raw file (every `stream … endstream`
 //! before `lopdf` parses it) and, for an encrypted PDF, whose raw stream data cannot be
-//! decoded before decryption, the decrypted streams once more.
+//! decoded before decryption, the decrypted streams once more. `lopdf` decrypts and inflates
+//! an encrypted file's object streams while it loads it, so those are measured before: the key
+//! comes from loading a copy in which their filters are renamed (nothing inflates them there),
+//! and each is decrypted apart and measured.
 //!
 //! Streams that nothing inflates are skipped: images (the reader empties them unread) and
 //! streams in filters that `lopdf` does not decode.
@@ -216,6 +219,167 @@ pub(super) fn check_raw(bytes: &[u8], budget: &mut Budget) -> Result<(), Exceede
         from = end;
     }
     Ok(())
+}
+
+/// A compressed object stream of an encrypted PDF, as it stands in the raw file: `lopdf`
+/// decrypts and inflates object streams while it loads an encrypted file, so they must be
+/// measured before, by decrypting them apart.
+pub(super) struct Sealed {
+    id: (u32, u16),
+    filters: Vec<Filter>,
+    data: std::ops::Range<usize>,
+    /// Where the names of its decoding filters stand in the file.
+    filter_names: Vec<usize>,
+}
+
+/// The compressed object streams of an encrypted PDF (none when the file has no `/Encrypt`).
+pub(super) fn sealed_object_streams(bytes: &[u8]) -> Vec<Sealed> {
+    let mut out = Vec::new();
+    if find(bytes, b"/Encrypt").is_none() {
+        return out;
+    }
+    let mut from = 0;
+    while let Some(at) = find(&bytes[from..], b"stream").map(|i| from + i) {
+        from = at + b"stream".len();
+        if at >= 3 && &bytes[at - 3..at] == b"end" {
+            continue;
+        }
+        let Some(dict) = dictionary_before(bytes, at) else {
+            continue;
+        };
+        let dict_at = dict.as_ptr() as usize - bytes.as_ptr() as usize;
+        let names = names_in(dict);
+        if !names.iter().any(|n| n == b"ObjStm") {
+            continue;
+        }
+        let (filters, _) = describe(dict);
+        let Some(id) = object_id_before(&bytes[..dict_at]) else {
+            continue;
+        };
+        let mut start = from;
+        if bytes.get(start) == Some(&b'\r') {
+            start += 1;
+        }
+        if bytes.get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        let end = find(&bytes[start..], b"endstream").map_or(bytes.len(), |i| start + i);
+        let end = match direct_length(dict) {
+            Some(n) if start + n <= end => start + n,
+            _ => {
+                let mut e = end;
+                if e > start && bytes[e - 1] == b'\n' {
+                    e -= 1;
+                }
+                if e > start && bytes[e - 1] == b'\r' {
+                    e -= 1;
+                }
+                e
+            }
+        };
+        let filter_names = filter_name_positions(dict)
+            .into_iter()
+            .map(|p| dict_at + p)
+            .collect();
+        out.push(Sealed {
+            id,
+            filters,
+            data: start..end,
+            filter_names,
+        });
+        from = end;
+    }
+    out
+}
+
+/// A copy of the file in which the sealed streams' filters are renamed (`/FlateDecode` →
+/// `/XlateDecode`, same length, so every offset holds): `lopdf` loads it without inflating
+/// them, which gives the file's decryption key.
+pub(super) fn defused(bytes: &[u8], sealed: &[Sealed]) -> Vec<u8> {
+    let mut copy = bytes.to_vec();
+    for s in sealed {
+        for &p in &s.filter_names {
+            copy[p] = b'X';
+        }
+    }
+    copy
+}
+
+/// Measures the sealed object streams, each decrypted with the file's key.
+pub(super) fn check_sealed(
+    bytes: &[u8],
+    sealed: &[Sealed],
+    state: &pdf_extract::EncryptionState,
+    budget: &mut Budget,
+) -> Result<(), Exceeded> {
+    for s in sealed {
+        let data = bytes[s.data.clone()].to_vec();
+        let mut object = Object::Stream(pdf_extract::Stream::new(
+            pdf_extract::Dictionary::new(),
+            data,
+        ));
+        if pdf_extract::encryption::decrypt_object(state, s.id, &mut object).is_err() {
+            continue;
+        }
+        if let Object::Stream(stream) = &object {
+            budget.measure(&s.filters, &stream.content)?;
+        }
+    }
+    Ok(())
+}
+
+/// `12 0` of the `12 0 obj` that ends `before` (whitespace allowed after it).
+fn object_id_before(before: &[u8]) -> Option<(u32, u16)> {
+    let text = &before[before.len().saturating_sub(64)..];
+    let text = std::str::from_utf8(text).ok().or_else(|| {
+        // Only the tail matters: cut at the last byte that is not ASCII.
+        let cut = text.iter().rposition(|b| !b.is_ascii())? + 1;
+        std::str::from_utf8(&text[cut..]).ok()
+    })?;
+    let mut words = text.split_ascii_whitespace().rev();
+    if words.next()? != "obj" {
+        return None;
+    }
+    let generation = words.next()?.parse().ok()?;
+    let number = words.next()?.parse().ok()?;
+    Some((number, generation))
+}
+
+/// The `/Length` of a stream dictionary when it is a direct integer (not `12 0 R`).
+fn direct_length(dict: &[u8]) -> Option<usize> {
+    let at = find(dict, b"/Length")? + b"/Length".len();
+    let rest = std::str::from_utf8(&dict[at..]).ok()?;
+    let mut words = rest.split(|c: char| c.is_ascii_whitespace() || "/<>[]".contains(c));
+    let words: Vec<&str> = words.by_ref().filter(|w| !w.is_empty()).take(3).collect();
+    let n = words.first()?.parse().ok()?;
+    let reference =
+        words.get(2) == Some(&"R") && words.get(1).is_some_and(|g| g.parse::<u16>().is_ok());
+    (!reference).then_some(n)
+}
+
+/// Where, in a dictionary's text, the first letter of each decoding filter's name stands.
+fn filter_name_positions(dict: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < dict.len() {
+        if dict[i] == b'/' {
+            let start = i + 1;
+            let mut end = start;
+            while end < dict.len()
+                && !dict[end].is_ascii_whitespace()
+                && !b"/<>[]()".contains(&dict[end])
+            {
+                end += 1;
+            }
+            if filter_of(&dict[start..end]) != Filter::Other && end > start {
+                out.push(start);
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Measures every compressed stream of a loaded (decrypted) document.

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Glyph, PageGlyphs};
+use crate::ingest::normalise::bullet_glyph;
 
 /// A run of glyphs on one baseline with no wide gap inside.
 #[derive(Debug, Clone)]
@@ -166,13 +167,14 @@ fn fragment(g: &Glyph, text: String) -> Fragment {
 }
 
 /// The text of a glyph as the pipeline wants it: private-use bullet glyphs of Symbol and
-/// Wingdings fonts become `•`; other characters pass through.
+/// Wingdings fonts become the characters they draw (`■`, `−`, …: the normaliser's
+/// [`bullet_glyph`], which keeps a sub-list's marker distinct from its list's), a no-break
+/// space a space; other characters pass through.
 fn map_glyph(text: &str) -> String {
     text.chars()
         .map(|c| match c {
-            '\u{f0b7}' | '\u{f06e}' | '\u{f02d}' | '\u{f0a7}' | '\u{f076}' | '\u{f0d8}'
-            | '\u{f0fc}' | '\u{f0a8}' | '\u{f06c}' | '\u{f071}' | '\u{f075}' => '•',
             '\u{a0}' => ' ',
+            c if ('\u{e000}'..='\u{f8ff}').contains(&c) => bullet_glyph(c).unwrap_or(c),
             c => c,
         })
         .collect()
@@ -186,10 +188,7 @@ fn is_marker(text: &str) -> bool {
     }
     if t.chars().count() == 1 {
         let c = t.chars().next().unwrap_or(' ');
-        return matches!(
-            c,
-            '•' | '■' | '▪' | '●' | '◦' | '○' | '□' | '➢' | '►' | '◼' | '-' | '–'
-        ) || ('\u{e000}'..='\u{f8ff}').contains(&c);
+        return bullet_glyph(c).is_some() || matches!(c, '-' | '–' | '−');
     }
     if t.chars().all(|c| c.is_ascii_digit()) {
         // A bare number is a footnote's marker or a table cell, not a paragraph number.
