@@ -279,7 +279,7 @@ fn run_scale(scale: Scale, a: &Args) {
         };
         let k = (topk(false), topk(true));
         if a.ablate {
-            ablate(&index, qs, a, &l, &p);
+            ablate(&index, class.name(), qs, a, &l, &p);
         }
         if a.per_query {
             per_query(&index, qs, a);
@@ -353,13 +353,15 @@ fn run_scale(scale: Scale, a: &Args) {
 /// The default ranking with one step off at a time: what each step costs over plain.
 fn ablate(
     index: &ofsted_search::SearchIndex,
+    class: &str,
     qs: &[&Spec],
     a: &Args,
     default: &Latency,
     plain: &Latency,
 ) {
     use ofsted_search::Ranking;
-    let variants: [(&str, fn(&mut Ranking)); 5] = [
+    type Change = fn(&mut Ranking);
+    let variants: [(&str, Change); 5] = [
         ("context weight 1", |r| {
             r.context_weight(1.0);
         }),
@@ -380,7 +382,7 @@ fn ablate(
         }),
     ];
     let mut line = format!(
-        "    ablation p50 ms: default {:.3}, plain {:.3}",
+        "    ablation {class} p50 ms: default {:.3}, plain {:.3}",
         default.p50, plain.p50
     );
     for (name, change) in variants {
@@ -415,10 +417,13 @@ fn per_query(index: &ofsted_search::SearchIndex, qs: &[&Spec], a: &Args) {
         let pl = stats::measure(&p, runs, budget, |q| {
             std::hint::black_box(engine::run(index, q));
         });
+        let what = match &spec.like {
+            Some((id, _)) => format!("like {id}"),
+            None => format!("{:?}", spec.words),
+        };
         println!(
-            "    query {} {:?}: default p50 {:.3} ms (max {:.3}, {} runs), plain p50 {:.3} ms",
+            "    query {} {what}: default p50 {:.3} ms (max {:.3}, {} runs), plain p50 {:.3} ms",
             spec.class.name(),
-            spec.words,
             l.p50,
             l.max,
             l.runs,

@@ -146,7 +146,7 @@ impl Scorer for WordScorer {
 /// The scorer of one segment, as concrete as the segment allows.
 enum Specialized {
     /// The word in the text, and in some headings.
-    Both(RequiredOptionalScorer<WordScorer, WordScorer, SumCombiner>),
+    Both(Box<RequiredOptionalScorer<WordScorer, WordScorer, SumCombiner>>),
     /// The word in no heading of the segment: the text alone (as the boolean query, whose
     /// optional clause is then empty, scores it).
     Text,
@@ -170,7 +170,9 @@ impl WordWithHeadingWeight {
         // As `BoostQuery` passes boosts down: the heading's is `boost` times its own.
         Ok(
             match WordScorer::of(reader, &self.heading, boost * self.boost)? {
-                Some(heading) => Specialized::Both(RequiredOptionalScorer::new(text, heading)),
+                Some(heading) => {
+                    Specialized::Both(Box::new(RequiredOptionalScorer::new(text, heading)))
+                }
                 None => Specialized::Text,
             },
         )
@@ -189,7 +191,7 @@ fn walk<S: Scorer>(scorer: &mut S, callback: &mut dyn FnMut(DocId, Score)) {
 impl Weight for WordWithHeadingWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         Ok(match self.specialized(reader, boost)? {
-            Specialized::Both(s) => Box::new(s),
+            Specialized::Both(s) => s,
             Specialized::Text => self.text_alone.scorer(reader, boost)?,
             Specialized::Nothing => Box::new(EmptyScorer),
         })
@@ -201,7 +203,7 @@ impl Weight for WordWithHeadingWeight {
         callback: &mut dyn FnMut(DocId, Score),
     ) -> tantivy::Result<()> {
         match self.specialized(reader, 1.0)? {
-            Specialized::Both(mut s) => walk(&mut s, callback),
+            Specialized::Both(mut s) => walk(&mut *s, callback),
             Specialized::Text => self.text_alone.for_each(reader, callback)?,
             Specialized::Nothing => {}
         }
