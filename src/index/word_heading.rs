@@ -223,3 +223,107 @@ impl Weight for WordWithHeadingWeight {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur};
+    use tantivy::DocAddress;
+
+    use super::*;
+
+    /// Every (document, score bits) of `WordWithHeading` equals the boolean query it stands
+    /// for, alone and inside a conjunction and a disjunction, for words in headings and not.
+    #[test]
+    fn scores_equal_the_boolean_query() -> crate::Result<()> {
+        let index = crate::SearchIndex::create_in_ram()?;
+        let mut writer = index.writer()?;
+        // Headings with words of the text, on some paragraphs only.
+        let mut reports = crate::index::fixtures::corpus(8, 30);
+        for r in &mut reports {
+            for (i, p) in r.paragraphs.iter_mut().enumerate() {
+                match i % 3 {
+                    0 => p.section = "Help for children".into(),
+                    1 => p.section = "Carers, carers and the police".into(),
+                    _ => {}
+                }
+            }
+        }
+        for r in &reports {
+            writer.add_report(r)?;
+        }
+        writer.commit()?;
+        let searcher = index.searcher();
+        let fields = index.fields();
+        let hits = |q: &dyn Query| -> Vec<(DocAddress, u32)> {
+            let (top, n) = searcher
+                .search(q, &(TopDocs::with_limit(100_000).order_by_score(), Count))
+                .expect("search");
+            assert_eq!(top.len(), n);
+            let mut v: Vec<(DocAddress, u32)> =
+                top.into_iter().map(|(s, a)| (a, s.to_bits())).collect();
+            v.sort();
+            v
+        };
+        let boolean = |w: &str| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(fields.text, w),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(fields.section, w),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        0.3,
+                    )),
+                ),
+            ]))
+        };
+        let ours = |w: &str| -> Box<dyn Query> {
+            Box::new(WordWithHeading::new(
+                Term::from_field_text(fields.text, w),
+                Term::from_field_text(fields.section, w),
+                0.3,
+            ))
+        };
+        let mut in_headings = 0;
+        let words = [
+            "children",
+            "help",
+            "polic",
+            "carer",
+            "oversight",
+            "adopt",
+            "nosuchword",
+        ];
+        for w in words {
+            let (a, b) = (hits(boolean(w).as_ref()), hits(ours(w).as_ref()));
+            assert_eq!(a, b, "{w}");
+            let section = Term::from_field_text(fields.section, w);
+            if searcher.doc_freq(&section).expect("doc freq") > 0 && !a.is_empty() {
+                in_headings += 1;
+            }
+        }
+        assert!(in_headings > 0, "no word of the fixture is in a heading");
+        for pair in words.windows(2) {
+            for occur in [Occur::Must, Occur::Should] {
+                let of = |make: &dyn Fn(&str) -> Box<dyn Query>| -> Box<dyn Query> {
+                    Box::new(BooleanQuery::new(vec![
+                        (occur, make(pair[0])),
+                        (occur, make(pair[1])),
+                    ]))
+                };
+                let (a, b) = (hits(of(&boolean).as_ref()), hits(of(&ours).as_ref()));
+                assert_eq!(a, b, "{pair:?} {occur:?}");
+            }
+        }
+        Ok(())
+    }
+}
