@@ -16,7 +16,12 @@
 //! `--totals` prints each query's number of matches, one (cold) timing and the top hits with
 //! their scores' bits (to compare two builds exactly), `--topk` adds the
 //! crate's default and plain rankings with `Totals::AtLeast(1000)` (top-k pruning where facets
-//! are off), `--gen-time` (with
+//! are off), `--ablate` times the default ranking with one step off at a time (context
+//! weight, heading boost, vocabulary, all-words fallback), to see where its cost over plain
+//! comes from, `--per-query` prints each query's own p50 under the default and plain rankings
+//! (the slowest query of each class), `--cpu-time` times runs in the query thread's CPU time
+//! instead of wall time (on a loaded machine, wall time includes waiting for a core),
+//! `--gen-time` (with
 //! `--build-only`) times the corpus generator alone.
 //! Synthetic corpora and their indexes are built once, in a child process so that this
 //! process's memory figures cover querying only, and cached under `target/synth/`.
@@ -42,6 +47,9 @@ struct Args {
     totals: bool,
     gen_time: bool,
     topk: bool,
+    ablate: bool,
+    per_query: bool,
+    cpu: bool,
 }
 
 fn args() -> Args {
@@ -55,6 +63,9 @@ fn args() -> Args {
         totals: false,
         gen_time: false,
         topk: false,
+        ablate: false,
+        per_query: false,
+        cpu: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -73,6 +84,9 @@ fn args() -> Args {
             "--totals" => a.totals = true,
             "--gen-time" => a.gen_time = true,
             "--topk" => a.topk = true,
+            "--ablate" => a.ablate = true,
+            "--per-query" => a.per_query = true,
+            "--cpu-time" => a.cpu = true,
             other => panic!("unknown option {other}"),
         }
     }
@@ -81,6 +95,7 @@ fn args() -> Args {
 
 fn main() {
     let a = args();
+    stats::use_thread_cpu_time(a.cpu);
     let scales = scales();
     if a.build_only {
         for &scale in &scales {
@@ -263,6 +278,12 @@ fn run_scale(scale: Scale, a: &Args) {
             })
         };
         let k = (topk(false), topk(true));
+        if a.ablate {
+            ablate(&index, class.name(), qs, a, &l, &p);
+        }
+        if a.per_query {
+            per_query(&index, qs, a);
+        }
         max_anon = max_anon.max(proc_status_kb("RssAnon"));
         ours.push((*class, l, p, t, k));
     }
@@ -326,6 +347,88 @@ fn run_scale(scale: Scale, a: &Args) {
 
     if a.ingest {
         ingest(scale);
+    }
+}
+
+/// The default ranking with one step off at a time: what each step costs over plain.
+fn ablate(
+    index: &ofsted_search::SearchIndex,
+    class: &str,
+    qs: &[&Spec],
+    a: &Args,
+    default: &Latency,
+    plain: &Latency,
+) {
+    use ofsted_search::Ranking;
+    type Change = fn(&mut Ranking);
+    let variants: [(&str, Change); 5] = [
+        ("context weight 1", |r| {
+            r.context_weight(1.0);
+        }),
+        ("no heading boost", |r| {
+            r.section_boost(0.0);
+        }),
+        ("no vocabulary", |r| {
+            r.vocabulary(None);
+        }),
+        ("no fallback", |r| {
+            r.fallback_below(0);
+        }),
+        ("all four off", |r| {
+            r.context_weight(1.0)
+                .section_boost(0.0)
+                .vocabulary(None)
+                .fallback_below(0);
+        }),
+    ];
+    let mut line = format!(
+        "    ablation {class} p50 ms: default {:.3}, plain {:.3}",
+        default.p50, plain.p50
+    );
+    for (name, change) in variants {
+        let qs: Vec<_> = qs
+            .iter()
+            .map(|q| {
+                let mut ranking = Ranking::default();
+                change(&mut ranking);
+                let mut q = engine::to_query(q);
+                q.ranking(ranking);
+                q
+            })
+            .collect();
+        let l = stats::measure(&qs, a.runs, a.budget, |q| {
+            std::hint::black_box(engine::run(index, q));
+        });
+        line.push_str(&format!(", {name} {:.3}", l.p50));
+    }
+    println!("{line}");
+}
+
+/// Each query of a class timed on its own (default and plain rankings).
+fn per_query(index: &ofsted_search::SearchIndex, qs: &[&Spec], a: &Args) {
+    let runs = (a.runs / qs.len().max(1)).max(5);
+    for spec in qs {
+        let d = [engine::to_query(spec)];
+        let p = [engine::to_plain_query(spec)];
+        let budget = a.budget / qs.len().max(1) as u32;
+        let l = stats::measure(&d, runs, budget, |q| {
+            std::hint::black_box(engine::run(index, q));
+        });
+        let pl = stats::measure(&p, runs, budget, |q| {
+            std::hint::black_box(engine::run(index, q));
+        });
+        let what = match &spec.like {
+            Some((id, _)) => format!("like {id}"),
+            None => format!("{:?}", spec.words),
+        };
+        println!(
+            "    query {} {what}: default p50 {:.3} ms (max {:.3}, {} runs), plain p50 {:.3} ms",
+            spec.class.name(),
+            l.p50,
+            l.max,
+            l.runs,
+            pl.p50
+        );
     }
 }
 

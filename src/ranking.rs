@@ -48,7 +48,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
-use crate::index::{pair, Fields, ROLE_CONTEXT};
+use crate::index::{pair, Fields, WordWithHeading, ROLE_CONTEXT};
 use crate::query::parser::{Node, Occur};
 use crate::query::Operator;
 use crate::vocab::{words, EntryKind, Vocabulary};
@@ -763,6 +763,22 @@ pub(crate) fn compile_alt(
             ))),
         }
     };
+    // The commonest span, one word with no other form and the heading as its only extra:
+    // the same clause as below, with a scorer of concrete types (`index/word_heading.rs`).
+    if let ([word], true, true, false) = (
+        typed_tokens.as_slice(),
+        alt_tokens.is_empty(),
+        ranking.section_boost > 0.0,
+        ranking.exact_boost > 0.0,
+    ) {
+        if let [token] = word.as_slice() {
+            return Some(Box::new(WordWithHeading::new(
+                Term::from_field_text(fields.text, token),
+                Term::from_field_text(fields.section, token),
+                ranking.section_boost,
+            )));
+        }
+    }
     let text = in_field(fields.text, Some(fields))?;
     // The heading and the exact forms only add to a paragraph that matches in its text: they
     // never make a match on their own, so totals and facet counts stay about the paragraphs'

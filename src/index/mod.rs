@@ -45,6 +45,7 @@ mod pair_phrase;
 mod pairs;
 mod schema;
 mod stem_cache;
+mod word_heading;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -62,6 +63,7 @@ pub(crate) use schema::analyzer;
 pub(crate) use schema::{
     exact_analyzer, Fields, COUNTED_FACETS, DOC_PARAGRAPH, ROLE_CONTEXT, ROLE_FINDING,
 };
+pub(crate) use word_heading::WordWithHeading;
 pub(crate) use writer::year_term;
 pub use writer::{content_hash, IndexWriter, IndexedReport};
 

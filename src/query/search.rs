@@ -75,7 +75,11 @@ pub(crate) fn run(index: &SearchIndex, q: &Query) -> Result<SearchResults> {
         let parsed = parser::parse(&q.text, operator, q.lenient)?;
         // Ranking: stop words out, vocabulary spans in (src/ranking.rs).
         let parsed = parsed.map(|node| ranking::rewrite(node, &q.ranking));
+        // One span (a word and its other forms, a phrase): matching every span is matching
+        // any, so the fallback would change nothing, and is not even counted.
+        let one_span = parsed.as_ref().is_some_and(|n| !matches!(n, Node::Bool(_)));
         match parsed.and_then(|node| compiler.compile(&node, true)) {
+            Some(text) if one_span => clauses.push((TOccur::Must, text)),
             Some(text) => {
                 // Ranking: the all-words fallback (src/ranking.rs).
                 let (text, all) = widen(&searcher, &mut compiler, q, text, place)?;
