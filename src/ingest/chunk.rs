@@ -1228,6 +1228,41 @@ mod tests {
         \t2.1 Adoption performance\tRequires improvement\n\n";
 
     #[test]
+    fn a_grade_that_ends_a_sentence_is_kept_and_boilerplate_stands_apart() {
+        // Bradford 2014's cover, as pdftotext writes it: the LSCB statement's grade wraps to a
+        // line of its own, then a footnote marker and the statutory note.
+        let text = "City of Bradford Metropolitan District Council\n\n\
+             Inspection of services for children in need of help and protection\n\n\
+             The overall judgement is requires improvement\n\n\
+             The effectiveness of the Local Safeguarding Children Board (LSCB) is\ngood\n\n1\n\n\
+             Ofsted produces this report under its power to combine reports in accordance with section 152 of\n\
+             the Education and Inspections Act 2006.\n\n\
+             Summary of key findings\n\n\
+             The local authority agreed that seven out of the 18 cases it audited were\ninadequate.\n\
+             Strategy discussions are not compliant with statutory guidance.\n";
+        let ps = run(text);
+        let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.ends_with("Children Board (LSCB) is good")),
+            "{texts:#?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .all(|t| !t.contains("Ofsted produces this report")),
+            "{texts:#?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with(
+                "The local authority agreed that seven out of the 18 cases it audited were inadequate."
+            )),
+            "{texts:#?}"
+        );
+    }
+
+    #[test]
     fn front_table_rows_are_not_paragraphs_and_numbers_are_exact() {
         let text = format!(
             "{COVER}Section 1: The local authority\n\nSummary of key findings\n\n\
