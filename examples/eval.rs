@@ -463,18 +463,11 @@ fn run_archive(root: &Path, per_query: bool) -> Result<(), harness::Error> {
     {
         // For judges: each system's unjudged paragraphs in its first `depth`, once per query.
         for q in &set.queries {
-            let mut seen = std::collections::HashSet::new();
-            for (_, system) in &systems {
-                let ranking = system(q)?;
-                for (file, excerpt, text) in archive::unjudged(&corpus, &set, q, &ranking, depth) {
-                    if seen.insert((file.clone(), excerpt.clone())) {
-                        println!(
-                            "## {} ({}) {:?}\n{text}\n  {{ grade = ?, report = \"{file}\", text = \"{excerpt}\" }},\n",
-                            q.id, q.half, q.text
-                        );
-                    }
-                }
-            }
+            let rankings = systems
+                .iter()
+                .map(|(_, system)| system(q))
+                .collect::<Result<Vec<_>, _>>()?;
+            archive::print_unjudged(&corpus, &set, q, &rankings, depth);
         }
         return Ok(());
     }

@@ -368,19 +368,12 @@ fn run_archive(root: &Path, embedder: Embedder, per_query: bool) -> Result<(), h
     {
         // For judges: each hybrid's unjudged paragraphs in its first `depth`, once per query.
         for q in &set.queries {
-            let mut seen = HashSet::new();
-            for f in fusions.iter().filter(|f| **f != Fusion::VECTORS_ONLY) {
-                let setup = f.setup();
-                let ranking = hybrid_index.search(q, setup.as_ref())?;
-                for (file, excerpt, text) in archive::unjudged(&corpus, &set, q, &ranking, depth) {
-                    if seen.insert((file.clone(), excerpt.clone())) {
-                        println!(
-                            "## {} ({}) {:?}\n{text}\n  {{ grade = ?, report = \"{file}\", text = \"{excerpt}\" }},\n",
-                            q.id, q.half, q.text
-                        );
-                    }
-                }
-            }
+            let rankings = fusions
+                .iter()
+                .filter(|f| **f != Fusion::VECTORS_ONLY)
+                .map(|f| hybrid_index.search(q, f.setup().as_ref()))
+                .collect::<Result<Vec<_>, _>>()?;
+            archive::print_unjudged(&corpus, &set, q, &rankings, depth);
         }
         return Ok(());
     }

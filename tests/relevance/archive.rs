@@ -435,3 +435,25 @@ pub fn unjudged(
     }
     out
 }
+
+/// Prints, for judges, the paragraphs of `rankings` (one per system, for `q`) in their first
+/// `depth` that were never judged, each once, with the judgment line to complete.
+pub fn print_unjudged(
+    corpus: &Corpus,
+    set: &ArchiveSet,
+    q: &EvalQuery,
+    rankings: &[Vec<String>],
+    depth: usize,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for ranking in rankings {
+        for (file, excerpt, text) in unjudged(corpus, set, q, ranking, depth) {
+            if seen.insert((file.clone(), excerpt.clone())) {
+                println!(
+                    "## {} ({}) {:?}\n{text}\n  {{ grade = ?, report = \"{file}\", text = \"{excerpt}\" }},\n",
+                    q.id, q.half, q.text
+                );
+            }
+        }
+    }
+}

@@ -359,27 +359,10 @@ fn direct_length(dict: &[u8]) -> Option<usize> {
 
 /// Where, in a dictionary's text, the first letter of each decoding filter's name stands.
 fn filter_name_positions(dict: &[u8]) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < dict.len() {
-        if dict[i] == b'/' {
-            let start = i + 1;
-            let mut end = start;
-            while end < dict.len()
-                && !dict[end].is_ascii_whitespace()
-                && !b"/<>[]()".contains(&dict[end])
-            {
-                end += 1;
-            }
-            if filter_of(&dict[start..end]) != Filter::Other && end > start {
-                out.push(start);
-            }
-            i = end;
-        } else {
-            i += 1;
-        }
-    }
-    out
+    name_spans(dict)
+        .filter(|&(start, end)| end > start && filter_of(&dict[start..end]) != Filter::Other)
+        .map(|(start, _)| start)
+        .collect()
 }
 
 /// Measures every compressed stream of a loaded (decrypted) document.
@@ -480,25 +463,32 @@ fn describe(dict: &[u8]) -> (Vec<Filter>, bool) {
 
 /// Every `/Name` in a dictionary's text, in order.
 fn names_in(dict: &[u8]) -> Vec<Vec<u8>> {
-    let mut names = Vec::new();
+    name_spans(dict)
+        .map(|(start, end)| dict[start..end].to_vec())
+        .collect()
+}
+
+/// The byte range of every `/Name` in a dictionary's text (after the slash), in order.
+fn name_spans(dict: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut i = 0;
-    while i < dict.len() {
-        if dict[i] == b'/' {
-            let start = i + 1;
-            let mut end = start;
-            while end < dict.len()
-                && !dict[end].is_ascii_whitespace()
-                && !b"/<>[]()".contains(&dict[end])
-            {
-                end += 1;
-            }
-            names.push(dict[start..end].to_vec());
-            i = end;
-        } else {
+    std::iter::from_fn(move || {
+        while i < dict.len() && dict[i] != b'/' {
             i += 1;
         }
-    }
-    names
+        if i >= dict.len() {
+            return None;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < dict.len()
+            && !dict[end].is_ascii_whitespace()
+            && !b"/<>[]()".contains(&dict[end])
+        {
+            end += 1;
+        }
+        i = end;
+        Some((start, end))
+    })
 }
 
 #[cfg(test)]
